@@ -1,0 +1,55 @@
+# Neural Networks by Hand. Run `make help` for the list of targets.
+# Everything runs in a local virtual environment (.venv) that the first target creates.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-from-pyproject
+PYTEST := $(BIN)/python -m pytest
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+LAB_IP ?= 127.0.0.1
+
+.DEFAULT_GOAL := help
+.PHONY: help lab test test-unit test-notebooks test-browser execute bench check-executed clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ is needed, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when pyproject.toml changes (the stamp is older than it).
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,lab]"
+	@touch $(STAMP)
+
+lab: $(STAMP) ## set up and open JupyterLab on lesson 1
+	$(BIN)/jupyter lab --ip=$(LAB_IP) notebooks/01_dot_product.ipynb
+
+test: $(STAMP) check-executed ## set up and run every test: unit tests, all notebooks (nbval, strict), browser tests
+	$(PYTEST) tests notebooks $(NBVAL)
+
+test-unit: $(STAMP) ## unit tests only
+	$(PYTEST) tests --ignore=tests/browser
+
+test-notebooks: $(STAMP) ## the notebooks only, under nbval strict
+	$(PYTEST) notebooks $(NBVAL)
+
+test-browser: $(STAMP) ## the lessons in JupyterLab in headless Chromium
+	$(PYTEST) tests/browser -v
+
+check-executed: ## fail if a notebook is committed without its outputs
+	$(PYTHON) tests/check_executed.py notebooks/*.ipynb
+
+execute: $(STAMP) ## re-run every notebook in place to refresh its stored outputs
+	$(BIN)/python tests/execute_notebooks.py notebooks/*.ipynb
+
+bench: ## benchmark nnlib against scikit-learn (and PyTorch, if installed)
+	@$(MAKE) --no-print-directory $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,lab,bench]"
+	$(BIN)/python benchmarks/bench.py
+
+clean: ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache build *.egg-info

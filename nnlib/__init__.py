@@ -1,0 +1,75 @@
+"""nnlib: the small numpy library built, one idea per lesson, in Neural Networks by Hand.
+
+Shapes everywhere: N examples, D features, H hidden units, C classes.
+
+    lesson 1  dot_product.py   weighted_average, cosine_similarity
+    lesson 2  data.py          make_linear_data, standardize (+ losses.mse_loss)
+    lesson 3  activations.py   sigmoid, tanh, relu, softmax, log_softmax
+    lesson 4  losses.py        binary_cross_entropy, cross_entropy, ...
+    lesson 5  gradients.py     numerical_gradient, rel_error, gradient_check
+              layers.py        Dense, Sigmoid, Tanh, ReLU, loss layers
+    lesson 6  model.py         MLP
+              optim.py         SGD, Adam
+              train.py         train, History
+              plots.py         plot_decision_boundary, plot_history, ...
+              widgets.py       Panel, Playground
+    exercises checks.py        check (self-check answers)
+"""
+
+from .activations import log_softmax, relu, relu_grad, sigmoid, sigmoid_grad, softmax, tanh, tanh_grad
+from .checks import check
+from .data import (
+    make_blobs,
+    make_circle,
+    make_linear_data,
+    make_playground_circle,
+    make_spiral,
+    make_xor,
+    standardize,
+    train_val_split,
+)
+from .dot_product import cosine_similarity, weighted_average
+from .gradients import GradientCheck, gradient_check, numerical_gradient, rel_error
+from .layers import (
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    Dense,
+    MSELoss,
+    ReLU,
+    Sigmoid,
+    SigmoidMSELoss,
+    Tanh,
+)
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_grad,
+    cross_entropy,
+    cross_entropy_grad,
+    l1_loss,
+    l1_loss_grad,
+    mse_loss,
+    mse_loss_grad,
+    one_hot,
+)
+from .model import MLP
+from .optim import SGD, Adam
+from .plots import (
+    plot_decision_boundary,
+    plot_history,
+    plot_loss_contours,
+    plot_probability_scatter,
+    scatter_classes,
+)
+from .train import History, TrainingDiverged, train
+
+__version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # The widgets need ipywidgets and a display; import them only when asked for.
+    if name in ("Panel", "Playground"):
+        from . import widgets
+
+        return getattr(widgets, name)
+    raise AttributeError(f"module 'nnlib' has no attribute {name!r}")

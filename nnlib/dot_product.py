@@ -1,0 +1,43 @@
+"""Lesson 1: the dot product, the one operation a neural network is made of.
+
+Shapes: D entries in a vector; N rows (examples) and D columns (features) in a matrix.
+"""
+
+import numpy as np
+
+from ._checks import as_float_array, check_same_shape
+
+
+def weighted_average(values, weights):
+    """``values . weights / sum(weights)``: a dot product, normalised.
+
+    - values: (D,) or (N, D), one row per example.
+    - weights: (D,), not all zero.
+    Returns a float, or (N,) for a matrix of values.
+    """
+    values = as_float_array(values, "values", ndim=(1, 2))
+    weights = as_float_array(weights, "weights", ndim=1)
+    if values.shape[-1] != weights.shape[0]:
+        raise ValueError(
+            f"values must have {weights.shape[0]} entries per row to match weights {weights.shape}, "
+            f"got shape {values.shape}"
+        )
+    total = weights.sum()
+    if total == 0:
+        raise ValueError("weights must not sum to 0")
+    result = values @ weights / total
+    return float(result) if np.ndim(result) == 0 else result
+
+
+def cosine_similarity(a, b):
+    """``a . b / (|a| |b|)``: 1 for the same direction, 0 at right angles, -1 opposite.
+
+    - a, b: (D,) vectors, neither all zeros.
+    """
+    a = as_float_array(a, "a", ndim=1)
+    b = as_float_array(b, "b", ndim=1)
+    check_same_shape(a, b, "a", "b")
+    na, nb = np.linalg.norm(a), np.linalg.norm(b)
+    if na == 0 or nb == 0:
+        raise ValueError("a and b must not be zero vectors: a zero vector has no direction")
+    return float(np.clip(a @ b / (na * nb), -1.0, 1.0))
