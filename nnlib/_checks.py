@@ -59,19 +59,20 @@ def as_labels(y, name, n_classes, *, n=None):
         raise ValueError(f"{name} must not be empty, got {describe(a)}")
     if a.dtype == bool:
         a = a.astype(np.int64)
-    if not np.issubdtype(a.dtype, np.number):
+    if not np.issubdtype(a.dtype, np.number) or np.issubdtype(a.dtype, np.complexfloating):
         raise TypeError(f"{name} must hold integer class labels, got dtype {a.dtype}")
     if np.issubdtype(a.dtype, np.floating):
         if not np.all(np.isfinite(a)) or np.any(a != np.round(a)):
             bad = a[(~np.isfinite(a)) | (a != np.round(a))][0]
             raise ValueError(f"{name} must hold whole-number class labels, got {bad}")
-    a = a.astype(np.int64)
+    # Check the range before the cast: a float such as 1e300 does not fit in int64 and
+    # would turn into an unrelated (negative) number with a warning.
     if a.min() < 0 or a.max() >= n_classes:
         bad = a[(a < 0) | (a >= n_classes)][0]
         raise ValueError(
             f"{name} must hold labels in range({n_classes}) (0 .. {n_classes - 1}), got {bad}"
         )
-    return a
+    return a.astype(np.int64)
 
 
 def check_same_shape(a, b, name_a, name_b):

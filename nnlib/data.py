@@ -54,7 +54,7 @@ def _counts(n, positive_fraction):
     return n - n_pos, n_pos
 
 
-def make_circle(n=500, noise=0.0, positive_fraction=0.5, radius=0.5, scale=1.0, seed=0):
+def make_circle(n=500, noise=0.0, positive_fraction=0.5, seed=0, *, radius=0.5, scale=1.0):
     """Points in a square, labelled 1 inside a circle and 0 outside.
 
     - n: number of points N (>= 1).
@@ -66,6 +66,7 @@ def make_circle(n=500, noise=0.0, positive_fraction=0.5, radius=0.5, scale=1.0, 
     - radius: circle radius as a fraction of the half-width, in (0, 1).
     - scale: half-width of the square; ``scale=20, radius=0.25`` gives points in
       [-20, 20]^2 with a circle of radius 5, unstandardised.
+    - seed: seed for ``np.random.default_rng``; the same seed gives the same points.
     Returns ``X`` (N, 2) float64, ``y`` (N,) int64 in {0, 1}, shuffled.
     """
     n = check_int(n, "n", minimum=1)

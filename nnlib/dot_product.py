@@ -24,7 +24,7 @@ def weighted_average(values, weights):
         )
     total = weights.sum()
     if total == 0:
-        raise ValueError("weights must not sum to 0")
+        raise ValueError(f"weights must not sum to 0 (the average divides by the sum), got {weights}")
     result = values @ weights / total
     return float(result) if np.ndim(result) == 0 else result
 
@@ -37,7 +37,11 @@ def cosine_similarity(a, b):
     a = as_float_array(a, "a", ndim=1)
     b = as_float_array(b, "b", ndim=1)
     check_same_shape(a, b, "a", "b")
-    na, nb = np.linalg.norm(a), np.linalg.norm(b)
-    if na == 0 or nb == 0:
-        raise ValueError("a and b must not be zero vectors: a zero vector has no direction")
-    return float(np.clip(a @ b / (na * nb), -1.0, 1.0))
+    for name, v in (("a", a), ("b", b)):
+        if not np.any(v):
+            raise ValueError(f"{name} must not be a zero vector (it has no direction), got {v}")
+    # The cosine ignores length, so divide each vector by its largest entry first:
+    # squaring 1e200 overflows and squaring 1e-200 underflows to a false zero length.
+    a = a / np.max(np.abs(a))
+    b = b / np.max(np.abs(b))
+    return float(np.clip(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)), -1.0, 1.0))

@@ -7,7 +7,7 @@ measures the change in a scalar function (central differences, error O(h**2)).
 
 import numpy as np
 
-from ._checks import describe
+from ._checks import check_number, describe
 
 
 def numerical_gradient(f, x, h=1e-5):
@@ -21,6 +21,9 @@ def numerical_gradient(f, x, h=1e-5):
     - h: step size.
     Returns an array of the same shape as ``x``: ``(f(x + h e_i) - f(x - h e_i)) / 2h``.
     """
+    h = check_number(h, "h")
+    if h <= 0:
+        raise ValueError(f"h must be a small positive step such as 1e-5, got {h}")
     if not isinstance(x, np.ndarray):
         x = np.array(x, dtype=np.float64)
     if not np.issubdtype(x.dtype, np.floating):
@@ -30,11 +33,18 @@ def numerical_gradient(f, x, h=1e-5):
     grad = np.zeros(x.shape, dtype=np.float64)
     for i in np.ndindex(x.shape):
         old = x[i]
-        x[i] = old + h
-        f_plus = _scalar(f(x))
-        x[i] = old - h
-        f_minus = _scalar(f(x))
-        x[i] = old
+        # Restore x[i] even if f raises: x is often a model's own weights.
+        try:
+            x[i] = old + h
+            f_plus = _scalar(f(x))
+            x[i] = old - h
+            f_minus = _scalar(f(x))
+        finally:
+            x[i] = old
+        if not (np.isfinite(f_plus) and np.isfinite(f_minus)):
+            raise ValueError(
+                f"f must return a finite number, got {f_plus} and {f_minus} with x{list(i)} nudged by +-{h}"
+            )
         grad[i] = (f_plus - f_minus) / (2 * h)
     return grad
 
@@ -55,6 +65,10 @@ def rel_error(a, b):
     b = np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    for name, v in (("a", a), ("b", b)):
+        if not np.all(np.isfinite(v)):
+            bad = v[~np.isfinite(v)].ravel()[0]
+            raise ValueError(f"{name} must contain only finite numbers, got {bad} in an array of {describe(v)}")
     if a.size == 0:
         return 0.0
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
