@@ -8,6 +8,8 @@ STAMP  := $(VENV)/.installed-from-pyproject
 PYTEST := $(BIN)/python -m pytest
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 LAB_IP ?= 127.0.0.1
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
 .PHONY: help lab test test-unit test-notebooks test-browser execute bench check-executed clean
@@ -26,7 +28,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@touch $(STAMP)
 
 lab: $(STAMP) ## set up and open JupyterLab on lesson 1
-	$(BIN)/jupyter lab --ip=$(LAB_IP) notebooks/01_dot_product.ipynb
+	$(BIN)/jupyter lab --ip=$(LAB_IP) $(LAB_FLAGS) notebooks/01_dot_product.ipynb
 
 test: $(STAMP) check-executed ## set up and run every test: unit tests, all notebooks (nbval, strict), browser tests
 	$(PYTEST) tests notebooks $(NBVAL)
