@@ -39,8 +39,9 @@ test-unit: $(STAMP) ## unit tests only
 test-notebooks: $(STAMP) ## the notebooks only, under nbval strict
 	$(PYTEST) notebooks $(NBVAL)
 
-test-browser: $(STAMP) ## the lessons in JupyterLab in headless Chromium
-	$(PYTEST) tests/browser -v
+# Asked for by name, the browser tests fail (rather than skip) when Chromium is missing.
+test-browser: $(STAMP) ## the lessons in JupyterLab in headless Chromium (needs: apt-get install chromium)
+	NNLIB_REQUIRE_BROWSER=1 $(PYTEST) tests/browser -v
 
 check-executed: ## fail if a notebook is committed without its outputs
 	$(PYTHON) tests/check_executed.py notebooks/*.ipynb

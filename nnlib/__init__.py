@@ -25,6 +25,7 @@ from .data import (
     make_playground_circle,
     make_spiral,
     make_xor,
+    rebalance,
     standardize,
     train_val_split,
 )

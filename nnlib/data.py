@@ -199,3 +199,36 @@ def train_val_split(X, y, val_fraction=0.2, seed=0):
     n_val = min(int(round(len(X) * val_fraction)), len(X) - 1)
     val, train = order[:n_val], order[n_val:]
     return X[train], y[train], X[val], y[val]
+
+
+def rebalance(X, y, positive_fraction, n=None, seed=0):
+    """Pick ``n`` examples of which ``round(n * positive_fraction)`` are class 1.
+
+    Sets the class balance of any labelled set: make more points than needed, then keep
+    the share of class 1 you want (5 % for the "always outside" trap).
+
+    - X: (N, D); y: (N,) labels in {0, 1}.
+    - positive_fraction: share of class 1 in the result, in [0, 1].
+    - n: size of the result (default N); each class must have enough examples.
+    - seed: seed of the random choice.
+    Returns ``X, y`` (n, D) and (n,), new arrays in random order.
+    """
+    X = as_float_array(X, "X", ndim=2)
+    y = np.asarray(y)
+    if y.shape != (len(X),):
+        raise ValueError(f"y must have one label per example, shape ({len(X)},), got shape {y.shape}")
+    positive_fraction = check_number(positive_fraction, "positive_fraction", low=0.0, high=1.0)
+    n = len(X) if n is None else check_int(n, "n", minimum=1)
+    n_neg, n_pos = _counts(n, positive_fraction)
+    rng = np.random.default_rng(seed)
+    picked = []
+    for label, count in ((0, n_neg), (1, n_pos)):
+        where = np.flatnonzero(y == label)
+        if len(where) < count:
+            raise ValueError(
+                f"need {count} examples of class {label} for n={n} and positive_fraction="
+                f"{positive_fraction}, but y has only {len(where)}: make more points first"
+            )
+        picked.append(rng.choice(where, size=count, replace=False))
+    order = rng.permutation(np.concatenate(picked))
+    return X[order], y[order]

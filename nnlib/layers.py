@@ -16,19 +16,39 @@ import numpy as np
 
 from ._checks import as_float_array, as_labels, check_int, describe
 from .activations import log_softmax, sigmoid, softmax
-from .losses import binary_cross_entropy_with_logits
 
 INITS = ("xavier", "he", "zeros")
 
+_ONES = {}
+
+
+def _ones(n, dtype):
+    """n ones of ``dtype``, a slice of one cached read-only vector (for column sums)."""
+    ones = _ONES.get(np.dtype(dtype))
+    if ones is None or len(ones) < n:
+        ones = np.ones(max(n, 1024), dtype=dtype)
+        ones.flags.writeable = False
+        _ONES[np.dtype(dtype)] = ones
+    return ones[:n]
+
 
 class Layer:
-    """Shared bookkeeping: input checks and the backward-before-forward error."""
+    """Shared bookkeeping: input checks and the backward-before-forward error.
+
+    The fast path: ``MLP`` does not call ``forward``/``backward`` but the private
+    ``_forward_rows``/``_remember``/``_backward_rows`` of its layers, which do the same
+    maths into work buffers the model owns, one block of rows at a time (see
+    ``MLP.forward``). ``forward`` and ``backward`` stay the plain version the lessons show.
+    """
 
     def parameters(self):
         return []
 
     def _check_forward(self, X):
-        if isinstance(X, np.ndarray) and X.ndim == 2 and np.issubdtype(X.dtype, np.floating):
+        # A float array that is already 2-D and finite goes through without a copy; anything
+        # else (lists, ints, NaN or inf) gets the full check and its clear error message.
+        if (isinstance(X, np.ndarray) and X.ndim == 2 and np.issubdtype(X.dtype, np.floating)
+                and np.isfinite(X).all()):
             return X
         return as_float_array(X, "X", ndim=2)
 
@@ -96,6 +116,36 @@ class Dense(Layer):
     def parameters(self):
         return [("W", self.W, self.dW), ("b", self.b, self.db)]
 
+    # Fast path for MLP (see Layer): forward/backward without checks, into `out`/`dX`.
+    def _forward_rows(self, X, out):
+        np.matmul(X, self.W, out=out)
+        out += self.b
+        return out
+
+    def _remember(self, X, out):
+        self.X, self.out_shape = X, out.shape
+
+    def _backward_rows(self, rows, dout, dX, first):
+        """One block of rows: dW and db get this block's share (``first``: are set to
+        it); dX (None: not wanted) is written in place."""
+        X = self.X[rows]
+        # db = dout.sum(0), but numpy sums a tall, narrow array one row at a time: the
+        # same sum as a product with a row of ones goes through BLAS, 3 to 7 times faster.
+        ones = _ones(len(dout), dout.dtype)
+        if first:
+            np.matmul(X.T, dout, out=self.dW)
+            np.matmul(ones, dout, out=self.db)
+        else:
+            self.dW += X.T @ dout
+            self.db += ones @ dout
+        if dX is None:
+            return None
+        if self.n_out == 1:
+            # dout @ W.T is then one column times one row: broadcasting gives the same
+            # numbers faster than a matrix product.
+            return np.multiply(dout, self.W[:, 0], out=dX)
+        return np.matmul(dout, self.W.T, out=dX)
+
     def __repr__(self):
         return f"Dense({self.n_in} -> {self.n_out}, init={self.init!r})"
 
@@ -114,6 +164,19 @@ class Sigmoid(Layer):
     def backward(self, dout):
         dout = self._check_backward(dout, self.s)
         return dout * self.s * (1.0 - self.s)
+
+    # Fast path for MLP (see Layer): the same maths, into `out`/`dX`.
+    def _forward_rows(self, X, out):
+        out[...] = sigmoid(X)
+        return out
+
+    def _remember(self, X, out):
+        self.s, self.out_shape = out, out.shape
+
+    def _backward_rows(self, rows, dout, dX, first):
+        s = self.s[rows]
+        dX[...] = dout * s * (1.0 - s)
+        return dX
 
     def __repr__(self):
         return "Sigmoid()"
@@ -134,6 +197,32 @@ class Tanh(Layer):
         dout = self._check_backward(dout, self.t)
         return dout * (1.0 - self.t * self.t)
 
+    # Fast path for MLP (see Layer): the same maths, into `out`/`dX`.
+    def _forward_rows(self, X, out):
+        if out.dtype != np.float64:
+            return np.tanh(X, out=out)
+        # numpy's float64 tanh is not vectorised on common x86 builds (about 14 ns a
+        # number, against 5 for exp), and it is most of an epoch's time. The identity
+        # tanh(z) = 2 / (1 + exp(-2z)) - 1 gives the same values to within 4e-16 at about
+        # half the cost; clipping at +-20, where tanh is 1 in float64, keeps exp finite.
+        np.clip(X, -20.0, 20.0, out=out)
+        out *= -2.0
+        np.exp(out, out=out)
+        out += 1.0
+        np.divide(2.0, out, out=out)
+        out -= 1.0
+        return out
+
+    def _remember(self, X, out):
+        self.t, self.out_shape = out, out.shape
+
+    def _backward_rows(self, rows, dout, dX, first):
+        t = self.t[rows]
+        np.multiply(t, t, out=dX)
+        np.subtract(1.0, dX, out=dX)
+        dX *= dout
+        return dX
+
     def __repr__(self):
         return "Tanh()"
 
@@ -153,6 +242,16 @@ class ReLU(Layer):
         dout = self._check_backward(dout, self.z)
         return dout * (self.z > 0)
 
+    # Fast path for MLP (see Layer): the same maths, into `out`/`dX`.
+    def _forward_rows(self, X, out):
+        return np.maximum(X, 0, out=out)
+
+    def _remember(self, X, out):
+        self.z, self.out_shape = X, out.shape
+
+    def _backward_rows(self, rows, dout, dX, first):
+        return np.multiply(dout, self.z[rows] > 0, out=dX)
+
     def __repr__(self):
         return "ReLU()"
 
@@ -163,7 +262,13 @@ ACTIVATIONS = {"tanh": Tanh, "relu": ReLU, "sigmoid": Sigmoid}
 class Loss:
     """Shared checks for loss layers. ``accuracy`` is None for regression losses."""
 
-    def _logits(self, logits):
+    def _logits(self, logits, start=False):
+        # start=True (from forward): forget the last gradient, so that a forward that
+        # fails on bad input cannot leave a stale one for backward, and remember the
+        # shape given, so that backward returns d loss / d logits in that same shape.
+        if start:
+            self.grad = None
+            self.logits_shape = np.shape(logits)
         logits = np.asarray(logits)
         if not (np.issubdtype(logits.dtype, np.floating) and np.all(np.isfinite(logits))):
             logits = as_float_array(logits, "logits")
@@ -174,9 +279,10 @@ class Loss:
         return logits
 
     def backward(self):
+        """d loss / d logits, in the shape of the logits given to forward."""
         if self.grad is None:
             raise RuntimeError(f"{type(self).__name__}.backward() called before forward()")
-        return self.grad
+        return self.grad.reshape(self.logits_shape)
 
     def accuracy(self, logits, y):
         return None
@@ -198,15 +304,22 @@ class BCEWithLogitsLoss(Loss):
     grad = None
 
     def forward(self, logits, y):
-        z = self._logits(logits)
+        z = self._logits(logits, start=True)
         if z.shape[1] != 1:
             raise ValueError(f"logits must have one column for binary labels, got {describe(z)}")
         y = _binary_labels(y, len(z)).astype(z.dtype)[:, None]
         # Why (p - y) / N: with p = sigmoid(z), dL/dp = -(y/p - (1-y)/(1-p)) and
         # dp/dz = p(1 - p). Their product cancels to p - y: the awkward divisions
         # vanish, so the gradient is finite even when p is exactly 0 or 1.
-        self.grad = (sigmoid(z) - y) / len(z)
-        return binary_cross_entropy_with_logits(z, y)
+        # The plain version is `self.grad = (sigmoid(z) - y) / len(z)` and `return
+        # binary_cross_entropy_with_logits(z, y)`. Both compute e = exp(-|z|) and check
+        # z and y again; below they share e and skip the checks (done above): the same
+        # numbers in about 60 % of the time, which counts when N is large.
+        e = np.exp(-np.abs(z))
+        p = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        self.grad = (p - y) / len(z)
+        losses = np.maximum(z, 0.0) - z * y + np.log1p(e)
+        return float(np.sum(losses / losses.size))
 
     def accuracy(self, logits, y):
         z = self._logits(logits)
@@ -219,7 +332,14 @@ class CrossEntropyLoss(Loss):
     grad = None
 
     def forward(self, logits, y):
-        z = self._logits(logits)
+        z = self._logits(logits, start=True)
+        if np.ndim(logits) != 2 or z.shape[1] < 2:
+            raise ValueError(f"logits must be (N, C) with C >= 2 classes, got {describe(logits)}")
+        if np.ndim(y) == 2 and np.shape(y) == z.shape:
+            raise ValueError(
+                f"y must be index labels (N,) = ({len(z)},), got one-hot rows of shape {np.shape(y)}; "
+                "pass y.argmax(axis=1)"
+            )
         y = as_labels(y, "y", z.shape[1], n=len(z))
         log_p = log_softmax(z, axis=1)
         # Why (p - y) / N: L = -log p_y = -z_y + logsumexp(z), so dL/dz_k = p_k - [k == y].
@@ -240,7 +360,7 @@ class MSELoss(Loss):
     grad = None
 
     def forward(self, pred, y):
-        pred = self._logits(pred)
+        pred = self._logits(pred, start=True)
         y = as_float_array(y, "y")
         if y.ndim == 1:
             y = y[:, None]
@@ -262,7 +382,7 @@ class SigmoidMSELoss(Loss):
     grad = None
 
     def forward(self, logits, y):
-        z = self._logits(logits)
+        z = self._logits(logits, start=True)
         if z.shape[1] != 1:
             raise ValueError(f"logits must have one column for binary labels, got {describe(z)}")
         y = _binary_labels(y, len(z)).astype(z.dtype)[:, None]

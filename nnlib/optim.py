@@ -1,7 +1,8 @@
 """Lesson 6: optimisers that update parameters in place from their gradients.
 
-``step(parameters)`` takes the ``(name, param, grad)`` list of a model or layer.
-State (velocities, moments) is kept per parameter name; ``reset()`` forgets it.
+``step(parameters)`` takes the ``(name, param, grad)`` list of a model or layer
+(``model.parameters()``). State (velocities, moments) is kept per parameter name;
+``reset()`` forgets it, which is needed before reusing an optimiser on another model.
 """
 
 import numpy as np
@@ -17,9 +18,7 @@ class SGD:
 
     def __init__(self, lr=0.1, momentum=0.0):
         self.lr = check_number(lr, "lr", low=0.0)
-        self.momentum = check_number(momentum, "momentum", low=0.0, high=1.0)
-        if self.momentum == 1.0:
-            raise ValueError("momentum must be below 1, got 1.0 (the velocity would never decay)")
+        self.momentum = _decay(momentum, "momentum")
         self.reset()
 
     def reset(self):
@@ -30,14 +29,15 @@ class SGD:
             if self.momentum == 0.0:
                 p -= self.lr * g
                 continue
-            v = self.velocity.get(name)
-            if v is None:
-                v = self.velocity[name] = np.zeros_like(p)
+            v = _state(self.velocity, name, p)
             v *= self.momentum
             v -= self.lr * g
             p += v
 
     def zero_grad(self, parameters):
+        """Set every gradient to 0. Optional here: ``backward`` overwrites the gradients
+        rather than adding to them, but a zeroed gradient makes a forgotten backward
+        pass show up as "nothing moves" instead of a stale step."""
         for _, _, g in parameters:
             g[...] = 0
 
@@ -51,8 +51,8 @@ class Adam:
 
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         self.lr = check_number(lr, "lr", low=0.0)
-        self.beta1 = check_number(beta1, "beta1", low=0.0, high=1.0)
-        self.beta2 = check_number(beta2, "beta2", low=0.0, high=1.0)
+        self.beta1 = _decay(beta1, "beta1")
+        self.beta2 = _decay(beta2, "beta2")
         self.eps = check_number(eps, "eps", low=0.0)
         self.reset()
 
@@ -64,10 +64,7 @@ class Adam:
         c1 = 1.0 - self.beta1 ** self.t
         c2 = 1.0 - self.beta2 ** self.t
         for name, p, g in parameters:
-            if name not in self.m:
-                self.m[name] = np.zeros_like(p)
-                self.v[name] = np.zeros_like(p)
-            m, v = self.m[name], self.v[name]
+            m, v = _state(self.m, name, p), _state(self.v, name, p)
             m *= self.beta1
             m += (1.0 - self.beta1) * g
             v *= self.beta2
@@ -78,3 +75,24 @@ class Adam:
 
     def __repr__(self):
         return f"Adam(lr={self.lr:g})"
+
+
+def _decay(value, name):
+    # A decay rate of 1 never forgets (SGD's velocity) or divides by 1 - 1**t = 0 (Adam).
+    value = check_number(value, name, low=0.0, high=1.0)
+    if value == 1.0:
+        raise ValueError(f"{name} must be in [0, 1), got 1.0 (the running average would never decay)")
+    return value
+
+
+def _state(store, name, p):
+    """The running array kept for parameter ``name``, created as zeros on first use."""
+    s = store.get(name)
+    if s is None:
+        s = store[name] = np.zeros_like(p)
+    elif s.shape != p.shape:
+        raise ValueError(
+            f"parameter {name} has shape {p.shape} but this optimiser's state for it has shape "
+            f"{s.shape}: call reset() before using the optimiser on another model"
+        )
+    return s

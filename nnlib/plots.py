@@ -1,12 +1,17 @@
 """Pictures the lessons reuse. Every function draws on an ``ax`` you pass (or a new
 figure's) and returns that ``ax``; none calls ``plt.show()``.
 
-Shapes: N points, 2 features (the plane), G grid points per side.
+Shapes: N points, 2 features (the plane), G grid points per side, H hidden units.
+
+Nothing here hands ``nan`` or ``inf`` to matplotlib: a model whose outputs are not
+finite (after a diverged run) gets its points drawn and a note instead of a heatmap.
 """
+
+import textwrap
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, as_labels, check_int, describe
 
 CLASS_COLOURS = ("#f59322", "#0877bd")  # orange for class 0, blue for class 1
 CMAP = "RdBu"
@@ -21,11 +26,19 @@ def _axes(ax, figsize=(5, 4.5)):
     return ax
 
 
+def _points(X, name="X"):
+    X = as_float_array(X, name, ndim=2)
+    if X.shape[1] != 2:
+        raise ValueError(f"{name} must hold points in the plane, shape (N, 2), got {describe(X)}")
+    return X
+
+
 def grid_over(X, resolution=100, margin=0.1):
     """A (G*G, 2) grid covering the range of X (N, 2) plus a margin, and its two axes (G,)."""
-    X = as_float_array(X, "X", ndim=2)
+    X = _points(X)
     lo, hi = X.min(axis=0), X.max(axis=0)
-    pad = (hi - lo) * margin + 1e-9
+    # A single point (or a line of points) has no width: give the grid a width of 1.
+    pad = np.where(hi - lo > 0, (hi - lo) * margin, 0.5)
     xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
     ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
     gx, gy = np.meshgrid(xs, ys)
@@ -35,8 +48,8 @@ def grid_over(X, resolution=100, margin=0.1):
 def scatter_classes(X, y, ax=None, marker="o", edge="white", label_prefix="", size=18):
     """Points (N, 2) coloured by their class y (N,) in {0, 1}."""
     ax = _axes(ax)
-    X = as_float_array(X, "X", ndim=2)
-    y = np.asarray(y).reshape(-1)
+    X = _points(X)
+    y = as_labels(y, "y", 2, n=len(X))
     for cls in (0, 1):
         pts = X[y == cls]
         ax.scatter(pts[:, 0], pts[:, 1], s=size, c=CLASS_COLOURS[cls], marker=marker,
@@ -44,25 +57,64 @@ def scatter_classes(X, y, ax=None, marker="o", edge="white", label_prefix="", si
     return ax
 
 
+def probability_of_class_1(model, X):
+    """The model's probability of class 1 for each point (N,), or None if not finite.
+
+    - model: has ``predict_proba``; one output gives (N,), two softmax outputs (N, 2).
+    - X: (N, 2).
+    """
+    try:
+        p = np.asarray(model.predict_proba(X), dtype=float)
+    except ValueError:
+        # The library refuses nan on the way to a probability: that is the case to report.
+        with np.errstate(over="ignore", invalid="ignore"):
+            if not np.all(np.isfinite(model.forward(X))):
+                return None
+        raise
+    if p.ndim == 2 and p.shape[1] == 2:
+        p = p[:, 1]
+    if p.shape != (len(X),):
+        raise ValueError(f"model must give one probability per point (N,) or (N, 2), got shape {p.shape}")
+    return p if np.all(np.isfinite(p)) else None
+
+
+def _not_finite_note(ax):
+    ax.text(0.5, 0.5, "model output is not finite\n(training diverged)", transform=ax.transAxes,
+            ha="center", va="center", color="crimson", fontsize="small",
+            bbox=dict(facecolor="white", alpha=0.8, edgecolor="crimson"))
+
+
 def plot_decision_boundary(model, X, y, ax=None, resolution=100, X_val=None, y_val=None,
-                           title=None):
+                           title=None, size=18):
     """Probability of class 1 over the plane, the 0.5 boundary and the points.
 
-    - model: anything with ``predict_proba(X) -> (N,)``, such as an ``MLP`` with one output.
+    - model: anything with ``predict_proba``, such as an ``MLP`` with one output.
     - X: (N, 2) points; y: (N,) labels in {0, 1}.
-    - X_val, y_val: optional validation points, drawn as triangles.
+    - resolution: G, grid points per side of the heatmap.
+    - X_val (M, 2), y_val (M,): optional validation points, drawn as triangles.
+    - size: marker size of the points.
     """
     ax = _axes(ax)
-    X = as_float_array(X, "X", ndim=2)
-    both = X if X_val is None or len(X_val) == 0 else np.vstack([X, X_val])
+    X = _points(X)
+    has_val = X_val is not None and len(X_val) > 0
+    both = np.vstack([X, _points(X_val, "X_val")]) if has_val else X
     grid, xs, ys = grid_over(both, resolution)
-    p = np.asarray(model.predict_proba(grid)).reshape(resolution, resolution)
-    ax.contourf(xs, ys, p, levels=np.linspace(0, 1, 11), cmap=CMAP, alpha=0.55, vmin=0, vmax=1)
-    if p.min() < 0.5 < p.max():
-        ax.contour(xs, ys, p, levels=[0.5], colors="k", linewidths=1.2)
-    scatter_classes(X, y, ax=ax)
-    if X_val is not None and len(X_val):
-        scatter_classes(X_val, y_val, ax=ax, marker="^", edge="black", label_prefix="val ")
+    p = probability_of_class_1(model, grid)
+    if p is None:
+        _not_finite_note(ax)
+    else:
+        p = p.reshape(resolution, resolution)
+        # imshow of the grid is the same picture as a filled contour, and much faster to draw.
+        ax.imshow(p, extent=(xs[0], xs[-1], ys[0], ys[-1]), origin="lower", cmap=CMAP,
+                  vmin=0, vmax=1, alpha=0.6, interpolation="bilinear", aspect="auto")
+        if p.min() < 0.5 < p.max():
+            ax.contour(xs, ys, p, levels=[0.5], colors="k", linewidths=1.2)
+    scatter_classes(X, y, ax=ax, size=size)
+    if has_val:
+        scatter_classes(X_val, y_val, ax=ax, marker="^", edge="black", label_prefix="val ", size=size)
+    ax.set_xlim(xs[0], xs[-1])
+    ax.set_ylim(ys[0], ys[-1])
+    ax.locator_params(nbins=4)  # few tick labels: text is the slowest thing to draw
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     if title:
@@ -70,19 +122,88 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=100, X_val=None, y_v
     return ax
 
 
+def hidden_layer_outputs(model, X):
+    """Each hidden layer's output for the points X (N, 2): a list of (N, H) arrays.
+
+    - model: an ``MLP``; its activation layers are the ones without parameters.
+    """
+    out, outputs = X, []
+    for layer in model.layers:
+        out = layer.forward(out)
+        if not layer.parameters():
+            outputs.append(out)
+    return outputs
+
+
+def plot_hidden_units(model, X, ax=None, resolution=25, max_units=16):
+    """Every hidden unit's output over the plane, one small tile per unit, one row per layer.
+
+    - model: an ``MLP`` with hidden layers; X: (N, 2) points that set the range of the plane.
+    - resolution: G, grid points per side of each tile.
+    - max_units: at most this many tiles per row (a wider layer shows its first units).
+
+    Tiles share one colour scale: blue for the unit's largest output, red for its most
+    negative (tanh) or zero (relu, sigmoid), so each tile shows where that unit "fires".
+    All tiles form one image, which draws far faster than one axes per unit.
+    """
+    ax = _axes(ax, figsize=(6, 2.5))
+    grid, xs, ys = grid_over(X, resolution)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if not all(np.all(np.isfinite(p)) for _, p, _ in model.parameters()):
+        _not_finite_note(ax)
+        return ax
+    with np.errstate(over="ignore", invalid="ignore"):
+        outputs = hidden_layer_outputs(model, grid)
+    if not outputs:
+        ax.text(0.5, 0.5, "no hidden layer", transform=ax.transAxes, ha="center", va="center")
+        return ax
+    if not all(np.all(np.isfinite(h)) for h in outputs):
+        _not_finite_note(ax)
+        return ax
+    cols = min(max(h.shape[1] for h in outputs), max_units)
+    gap = 3
+    side = resolution + gap
+    image = np.full((len(outputs) * side, cols * side), np.nan)
+    for row, h in enumerate(outputs):
+        lo = min(h.min(), 0.0)
+        for col in range(min(h.shape[1], cols)):
+            tile = h[:, col].reshape(resolution, resolution)
+            scale = max(tile.max() - lo, 1e-12) if lo == 0.0 else max(np.abs(tile).max(), 1e-12)
+            tile = tile / scale if lo == 0.0 else (tile / scale + 1) / 2
+            r0, c0 = (len(outputs) - 1 - row) * side, col * side
+            image[r0:r0 + resolution, c0:c0 + resolution] = tile
+    ax.imshow(np.ma.masked_invalid(image), origin="lower", cmap=CMAP, vmin=0, vmax=1,
+              interpolation="nearest", aspect="equal")
+    ax.set_yticks([(len(outputs) - 1 - r) * side + resolution / 2 for r in range(len(outputs))],
+                  [f"layer {r + 1}" for r in range(len(outputs))], fontsize="small")
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return ax
+
+
 def plot_probability_scatter(model, X, ax=None, title="predicted probability"):
     """Each point (N, 2) coloured by the model's probability of class 1 (a colour bar shows the scale)."""
     ax = _axes(ax)
-    X = as_float_array(X, "X", ndim=2)
-    p = np.asarray(model.predict_proba(X)).reshape(-1)
-    sc = ax.scatter(X[:, 0], X[:, 1], c=p, cmap=CMAP, vmin=0, vmax=1, s=14, edgecolors="none")
-    ax.figure.colorbar(sc, ax=ax, label="P(class 1)")
+    X = _points(X)
+    p = probability_of_class_1(model, X)
+    if p is None:
+        ax.scatter(X[:, 0], X[:, 1], c="grey", s=14, edgecolors="none")
+        _not_finite_note(ax)
+    else:
+        sc = ax.scatter(X[:, 0], X[:, 1], c=p, cmap=CMAP, vmin=0, vmax=1, s=14, edgecolors="none")
+        ax.figure.colorbar(sc, ax=ax, label="P(class 1)")
     ax.set_title(title)
     return ax
 
 
-def plot_history(history, ax=None, title=None):
-    """Loss curves (training, and validation if present) by epoch; accuracy on a twin axis."""
+def plot_history(history, ax=None, title=None, mark_epoch=None):
+    """Loss curves (training, and validation if present) by epoch; accuracy on a twin axis.
+
+    - history: a ``History`` from ``train`` (its lists are finite, even after divergence).
+    - mark_epoch: optional epoch to mark with a vertical line (stepping through training).
+    """
     ax = _axes(ax, figsize=(6, 3.5))
     epochs = np.arange(1, len(history.loss) + 1)
     ax.plot(epochs, history.loss, color="C0", label="training loss")
@@ -90,6 +211,7 @@ def plot_history(history, ax=None, title=None):
         ax.plot(epochs[: len(history.val_loss)], history.val_loss, color="C1", label="validation loss")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
+    ax.locator_params(nbins=4)
     handles, labels = ax.get_legend_handles_labels()
     if history.accuracy:
         acc_ax = ax.twinx()
@@ -98,13 +220,16 @@ def plot_history(history, ax=None, title=None):
             acc_ax.plot(epochs[: len(history.val_accuracy)], history.val_accuracy, color="C1",
                         ls=":", label="validation accuracy")
         acc_ax.set_ylim(0, 1.02)
+        acc_ax.set_yticks([0, 0.5, 1])
         acc_ax.set_ylabel("accuracy (dotted)")
         h2, l2 = acc_ax.get_legend_handles_labels()
         handles, labels = handles + h2, labels + l2
     if handles:
         ax.legend(handles, labels, loc="center right", fontsize="small")
+    if mark_epoch is not None:
+        ax.axvline(mark_epoch, color="grey", lw=1)
     if history.diverged:
-        ax.set_title(history.message, color="crimson", fontsize="small")
+        ax.set_title(textwrap.fill(history.message, 70), color="crimson", fontsize="small")
     elif title:
         ax.set_title(title)
     return ax
@@ -117,14 +242,26 @@ def plot_loss_contours(loss_fn, w_range, b_range, path=None, ax=None, resolution
     - loss_fn: function of a weight pair (2,) -> float.
     - w_range, b_range: (low, high) for the horizontal and vertical weight.
     - path: optional (T, 2) weights visited by gradient descent, drawn as a line with dots.
+    - resolution: grid points per side G; loss_fn is called G * G times.
+    - levels: number of contour levels, or the increasing loss values to draw them at.
+    Returns the ax.
     """
+    w_range = _range(w_range, "w_range")
+    b_range = _range(b_range, "b_range")
+    resolution = check_int(resolution, "resolution", minimum=2)
+    if path is not None:
+        path = as_float_array(path, "path", ndim=2)
+        if path.shape[1] != 2:
+            raise ValueError(f"path must have shape (T, 2), one weight pair per step, got {path.shape}")
     ax = _axes(ax, figsize=(5, 4.5))
     ws = np.linspace(*w_range, resolution)
     bs = np.linspace(*b_range, resolution)
-    Z = np.array([[loss_fn(np.array([w, b])) for w in ws] for b in bs])
+    Z = np.array([[loss_fn(np.array([w, b])) for w in ws] for b in bs], dtype=np.float64)
+    if not np.all(np.isfinite(Z)):
+        raise ValueError("loss_fn returned a non-finite value (inf or nan) inside w_range x b_range; "
+                         "choose a smaller window")
     ax.contour(ws, bs, Z, levels=levels, cmap="viridis", linewidths=0.8)
     if path is not None:
-        path = np.asarray(path)
         ax.plot(path[:, 0], path[:, 1], "o-", color="crimson", ms=3, lw=1.2)
         ax.plot(path[-1, 0], path[-1, 1], "*", color="crimson", ms=12)
     ax.set_xlim(w_range)
@@ -132,3 +269,10 @@ def plot_loss_contours(loss_fn, w_range, b_range, path=None, ax=None, resolution
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
     return ax
+
+
+def _range(pair, name):
+    pair = as_float_array(pair, name, ndim=1)
+    if pair.shape != (2,) or not pair[0] < pair[1]:
+        raise ValueError(f"{name} must be (low, high) with low < high, got {pair.tolist()}")
+    return tuple(pair)

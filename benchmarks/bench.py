@@ -1,0 +1,289 @@
+"""How fast nnlib trains, next to scikit-learn and PyTorch (CPU), measured in one run.
+
+The task: circle data (X uniform in [-1, 1]^2, label 1 inside radius 0.6), a network
+2 -> H -> 1 with tanh and a sigmoid output, mean binary cross entropy, full-batch
+gradient descent with momentum 0.9 (learning rate 1), the same initial weights copied
+into every library. Sizes (N, H) = (1000, 16), (10000, 64), (100000, 64), in float64
+and float32. Each library is warmed up, then timed ``repeats`` times, the libraries
+taking turns so that a busy machine slows them alike; the table shows medians.
+
+- ms/epoch: one epoch of each library's own training loop (nnlib ``train``,
+  scikit-learn ``MLPClassifier.fit`` with solver "sgd" and ``batch_size=N``,
+  a plain PyTorch loop), divided by the number of epochs run.
+- to 99 %: epochs and wall time of ``nnlib.train`` until the training accuracy
+  (measured on each epoch's forward pass) first reaches 99 %.
+- playground: median retrain + redraw time after a change of a control, default settings.
+
+scikit-learn comes with the ``bench`` extra (``pip install -e ".[bench]"``); PyTorch is
+optional and its column says "not installed" without it.
+
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, when set, slow a current numpy down; this
+script restarts itself without them (and says so). ``--keep-env`` keeps them.
+
+Usage: python benchmarks/bench.py [--repeats 7] [--sizes small|all] [--threads N] [--keep-env]
+"""
+
+import os
+import sys
+
+SLOW_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+if "--keep-env" not in sys.argv and any(name in os.environ for name in SLOW_ENV):
+    # They are read when numpy loads OpenBLAS, so they must go before numpy is imported.
+    removed = [f"{name}={os.environ.pop(name)}" for name in SLOW_ENV if name in os.environ]
+    os.environ["NNLIB_BENCH_UNSET"] = " ".join(removed)
+    os.execv(sys.executable, [sys.executable, *sys.argv])
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import nnlib  # noqa: E402
+
+try:
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+except ImportError:
+    MLPClassifier = None
+try:
+    import torch
+except ImportError:
+    torch = None
+
+SIZES = [(1_000, 16), (10_000, 64), (100_000, 64)]
+DTYPES = [np.float64, np.float32]
+LR, MOMENTUM = 1.0, 0.9
+SECONDS_PER_TIMING = 0.2  # each timing runs enough epochs to last about this long
+SETTLE_SECONDS = 0.2
+MAX_EPOCHS_TO_99 = 2000
+SECONDS_TO_99 = 30.0  # give up on the 99 % column after this long
+
+
+def circle_data(n, seed=0):
+    """X (n, 2) uniform in [-1, 1]^2; y (n,) = 1 inside radius 0.6."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1.0, 1.0, size=(n, 2))
+    y = (np.hypot(X[:, 0], X[:, 1]) < 0.6).astype(np.int64)
+    return X, y
+
+
+def initial_weights(h, dtype):
+    """W1 (2, H), b1 (H,), W2 (H, 1), b2 (1,): nnlib's Xavier initialisation, seed 0."""
+    return nnlib.MLP([2, h, 1], activation="tanh", seed=0, dtype=dtype).get_weights()
+
+
+class NnlibRun:
+    name = "nnlib"
+
+    def __init__(self, X, y, weights):
+        self.X, self.y = X, y
+        self.model = nnlib.MLP([2, weights[0].shape[1], 1], activation="tanh", dtype=X.dtype)
+        self.model.set_weights(weights)
+        self.optimizer = nnlib.SGD(lr=LR, momentum=MOMENTUM)
+        self.loss = nnlib.BCEWithLogitsLoss()
+
+    def epochs(self, n):
+        nnlib.train(self.model, self.X, self.y, self.loss, self.optimizer, n)
+
+
+class SklearnRun:
+    name = "scikit-learn"
+
+    def __init__(self, X, y, weights):
+        self.X, self.y = X, y
+        self.clf = MLPClassifier(
+            hidden_layer_sizes=(weights[0].shape[1],), activation="tanh", solver="sgd",
+            batch_size=len(X), alpha=0.0, learning_rate="constant", learning_rate_init=LR,
+            momentum=MOMENTUM, nesterovs_momentum=False, shuffle=False, tol=0.0,
+            n_iter_no_change=10**9, warm_start=True, max_iter=1, random_state=0,
+        )
+        # One epoch builds the classifier's internals; then our initial weights replace
+        # its own (warm_start keeps them) and a fresh optimiser starts from zero velocity.
+        self.epochs(1)
+        W1, b1, W2, b2 = (w.copy() for w in weights)
+        self.clf.coefs_, self.clf.intercepts_ = [W1, W2], [b1, b2]
+        del self.clf._optimizer
+
+    def epochs(self, n):
+        self.clf.set_params(max_iter=n)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self.clf.fit(self.X, self.y)
+
+
+class TorchRun:
+    name = "PyTorch"
+
+    def __init__(self, X, y, weights):
+        W1, b1, W2, b2 = (torch.from_numpy(w.copy()) for w in weights)
+        self.X = torch.from_numpy(X)
+        self.y = torch.from_numpy(y.astype(X.dtype))[:, None]
+        self.net = torch.nn.Sequential(
+            torch.nn.Linear(2, W1.shape[1]), torch.nn.Tanh(), torch.nn.Linear(W1.shape[1], 1)
+        ).to(self.X.dtype)
+        with torch.no_grad():
+            self.net[0].weight.copy_(W1.T)
+            self.net[0].bias.copy_(b1)
+            self.net[2].weight.copy_(W2.T)
+            self.net[2].bias.copy_(b2)
+        self.optimizer = torch.optim.SGD(self.net.parameters(), lr=LR, momentum=MOMENTUM)
+        self.loss = torch.nn.BCEWithLogitsLoss()
+
+    def epochs(self, n):
+        for _ in range(n):
+            self.optimizer.zero_grad()
+            loss = self.loss(self.net(self.X), self.y)
+            loss.backward()
+            self.optimizer.step()
+
+
+def seconds(run, n):
+    start = time.perf_counter()
+    run.epochs(n)
+    return time.perf_counter() - start
+
+
+def time_side_by_side(runs, repeats):
+    """Median ms per epoch of each run, the runs taking turns in every repeat."""
+    epochs = {}
+    for run in runs:
+        run.epochs(1)  # warm-up: first-call costs, buffers, caches
+        one = min(seconds(run, 1) for _ in range(2))
+        epochs[run.name] = int(np.clip(SECONDS_PER_TIMING / max(one, 1e-6), 1, 500))
+    times = {run.name: [] for run in runs}
+    for _ in range(repeats):
+        for run in runs:
+            # The previous library's idle worker threads spin for a while after its
+            # last call; let them settle so that they do not slow the next one down.
+            time.sleep(SETTLE_SECONDS)
+            n = epochs[run.name]
+            times[run.name].append(seconds(run, n) / n)
+    return {name: 1000 * statistics.median(t) for name, t in times.items()}
+
+
+def to_99_percent(X, y, weights):
+    """Epochs and milliseconds of nnlib.train until the training accuracy reaches 99 %."""
+    run = NnlibRun(X, y, weights)
+    time.sleep(SETTLE_SECONDS)
+    start = time.perf_counter()
+
+    def keep_going(epoch, history, model):
+        return history.accuracy[-1] < 0.99 and time.perf_counter() - start < SECONDS_TO_99
+
+    history = nnlib.train(run.model, X, y, run.loss, run.optimizer, MAX_EPOCHS_TO_99,
+                          callback=keep_going)
+    reached = bool(history.accuracy) and history.accuracy[-1] >= 0.99
+    return history.epochs_run, reached, 1000 * history.seconds
+
+
+def tanh_ms(n, h, dtype, repeats):
+    """Median ms of np.tanh on an (N, H) array into a reused one: a floor for one epoch."""
+    Z = np.random.default_rng(0).uniform(-1, 1, size=(n, h)).astype(dtype)
+    out = np.empty_like(Z)
+    np.tanh(Z, out=out)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        np.tanh(Z, out=out)
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def describe_machine():
+    lines = [f"numpy {np.__version__}, nnlib, {os.cpu_count()} cores"]
+    try:
+        from threadpoolctl import threadpool_info
+        seen = set()
+        for pool in threadpool_info():
+            if pool["filepath"] in seen:
+                continue
+            seen.add(pool["filepath"])
+            kernels = f", {pool['architecture']} kernels" if pool.get("architecture") else ""
+            lines.append(f"  {pool['internal_api']} ({os.path.basename(pool['filepath'])}{kernels}): "
+                         f"{pool['num_threads']} threads")
+    except ImportError:
+        pass
+    if MLPClassifier is not None:
+        import sklearn
+        lines.append(f"  scikit-learn {sklearn.__version__}")
+    if torch is not None:
+        lines.append(f"  PyTorch {torch.__version__} ({torch.get_num_threads()} threads)")
+    if os.environ.get("NNLIB_BENCH_UNSET"):
+        lines.append(f"  unset for this benchmark only: {os.environ['NNLIB_BENCH_UNSET']}")
+    if hasattr(os, "getloadavg"):
+        lines.append(f"  load average at start {os.getloadavg()[0]:.1f} "
+                     "(a busy machine makes every column slower)")
+    return "\n".join(lines)
+
+
+def fmt(ms):
+    return f"{ms:10.2f}" if isinstance(ms, float) else f"{ms:>10s}"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--sizes", choices=["small", "all"], default="all",
+                        help="small: only the first two sizes")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="limit BLAS, OpenMP and PyTorch to this many threads (default: theirs)")
+    parser.add_argument("--keep-env", action="store_true",
+                        help="keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE if set")
+    args = parser.parse_args(argv)
+    sizes = SIZES if args.sizes == "all" else SIZES[:2]
+    if args.threads:
+        from threadpoolctl import threadpool_limits
+        limits = threadpool_limits(args.threads)  # noqa: F841 (held for the whole run)
+        if torch is not None:
+            torch.set_num_threads(args.threads)
+
+    print(describe_machine())
+    print(f"task: circle, 2 -> H -> 1 tanh, mean BCE, full-batch GD lr {LR:g} momentum {MOMENTUM:g}; "
+          f"median of {args.repeats} timings (ms per epoch)\n")
+    header = (f"{'N':>7s} {'H':>3s} {'dtype':>7s} {'nnlib':>10s} {'sklearn':>10s} {'PyTorch':>10s} "
+              f"{'nn/torch':>8s} {'nn/skl':>7s} {'99% epochs':>10s} {'99% ms':>9s}")
+    print(header)
+    print("-" * len(header))
+    floors = []
+    for n, h in sizes:
+        X64, y = circle_data(n)
+        for dtype in DTYPES:
+            X = X64.astype(dtype)
+            weights = initial_weights(h, dtype)
+            runs = [NnlibRun(X, y, weights)]
+            if MLPClassifier is not None:
+                runs.append(SklearnRun(X, y, weights))
+            if torch is not None:
+                runs.append(TorchRun(X, y, weights))
+            ms = time_side_by_side(runs, args.repeats)
+            ours = ms["nnlib"]
+            skl = ms.get("scikit-learn", "not installed")
+            tch = ms.get("PyTorch", "not installed")
+            ratio_t = f"{ours / tch:8.2f}" if isinstance(tch, float) else f"{'-':>8s}"
+            ratio_s = f"{ours / skl:7.2f}" if isinstance(skl, float) else f"{'-':>7s}"
+            epochs, reached, ms_99 = to_99_percent(X, y, weights)
+            reached = f"{epochs:10d}" if reached else f"{'>' + str(epochs):>10s}"
+            print(f"{n:7d} {h:3d} {np.dtype(dtype).name:>7s} {fmt(ours)} {fmt(skl)} {fmt(tch)} "
+                  f"{ratio_t} {ratio_s} {reached} {ms_99:9.0f}", flush=True)
+            if (n, h) == SIZES[-1]:
+                floors.append((np.dtype(dtype).name, ours, tanh_ms(n, h, dtype, args.repeats)))
+
+    for name, ours, tanh in floors:
+        target = {"float64": 30.0, "float32": 10.0}[name]
+        print(f"\nN=100,000, H=64 {name}: nnlib {ours:.1f} ms per epoch; target about {target:.0f} ms "
+              f"(1.5x: {1.5 * target:.0f} ms); np.tanh alone on (N, H) takes {tanh:.1f} ms here", end="")
+    print()
+
+    try:
+        from bench_playground import time_playground
+    except ImportError:
+        print("\nplayground: not available")
+    else:
+        print(f"\nplayground: median retrain + redraw {1000 * time_playground(args.repeats):.0f} ms "
+              "with the default settings")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Plots: what they put on the axes, and that nan never reaches matplotlib."""
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+import nnlib
+from nnlib import plots
+
+
+@pytest.fixture(scope="module")
+def trained():
+    X, y = nnlib.make_playground_circle(200, seed=0)
+    X_train, y_train, X_val, y_val = nnlib.train_val_split(X, y, val_fraction=0.25, seed=0)
+    model = nnlib.MLP([2, 8, 8, 1], seed=0)
+    history = nnlib.train(model, X_train, y_train, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1, momentum=0.9), 100,
+                          X_val=X_val, y_val=y_val)
+    return model, history, (X_train, y_train, X_val, y_val)
+
+
+def new_ax():
+    return Figure(figsize=(4, 3)).add_subplot()
+
+
+def broken_model():
+    model = nnlib.MLP([2, 8, 1], seed=0)
+    for _, p, _ in model.parameters():
+        p[...] = np.nan
+    return model
+
+
+def test_decision_boundary_shows_the_probabilities_the_points_and_the_half_line(trained):
+    model, _, (X, y, X_val, y_val) = trained
+    ax = nnlib.plot_decision_boundary(model, X, y, ax=new_ax(), resolution=40, X_val=X_val, y_val=y_val)
+    (image,) = ax.images
+    p = np.asarray(image.get_array())
+    grid, _, _ = plots.grid_over(np.vstack([X, X_val]), 40)
+    np.testing.assert_allclose(p, model.predict_proba(grid).reshape(40, 40))
+    assert image.get_clim() == (0, 1)
+    assert len(ax.collections) == 5  # the 0.5 contour, then two classes of dots and of triangles
+    assert [len(c.get_offsets()) for c in ax.collections[1:]] == [
+        np.sum(y == 0), np.sum(y == 1), np.sum(y_val == 0), np.sum(y_val == 1)]
+    assert ax.get_xlim()[0] < X[:, 0].min() and ax.get_xlim()[1] > X[:, 0].max()
+
+
+def test_decision_boundary_of_a_model_with_nan_weights_draws_points_and_a_note():
+    X, y = nnlib.make_xor(50, seed=0)
+    ax = nnlib.plot_decision_boundary(broken_model(), X, y, ax=new_ax())
+    assert len(ax.images) == 0
+    assert "not finite" in ax.texts[0].get_text()
+    assert len(ax.collections) == 2
+
+
+def test_a_two_class_softmax_model_uses_the_probability_of_class_1():
+    X, y = nnlib.make_xor(30, seed=0)
+    model = nnlib.MLP([2, 4, 2], seed=0)
+    np.testing.assert_allclose(plots.probability_of_class_1(model, X), model.predict_proba(X)[:, 1])
+    with pytest.raises(ValueError, match=r"one probability per point \(N,\) or \(N, 2\), got shape \(30, 3\)"):
+        plots.probability_of_class_1(nnlib.MLP([2, 3], seed=0), X)
+
+
+def test_points_must_be_in_the_plane_and_labels_binary():
+    with pytest.raises(ValueError, match=r"X must hold points in the plane, shape \(N, 2\), got shape \(4, 3\)"):
+        nnlib.scatter_classes(np.zeros((4, 3)), np.zeros(4), ax=new_ax())
+    with pytest.raises(ValueError, match=r"y must hold labels in range\(2\)"):
+        nnlib.scatter_classes(np.zeros((4, 2)), [0, 1, 2, 1], ax=new_ax())
+
+
+def test_grid_over_a_single_point_still_has_a_width():
+    grid, xs, ys = plots.grid_over([[3.0, -1.0]], resolution=5)
+    assert grid.shape == (25, 2)
+    assert xs[-1] - xs[0] == pytest.approx(1.0) and ys[-1] - ys[0] == pytest.approx(1.0)
+    assert xs[0] < 3.0 < xs[-1]
+
+
+def test_probability_scatter_colours_each_point_by_its_probability(trained):
+    model, _, (X, _, _, _) = trained
+    ax = nnlib.plot_probability_scatter(model, X, ax=new_ax())
+    np.testing.assert_allclose(ax.collections[0].get_array(), model.predict_proba(X))
+    ax = nnlib.plot_probability_scatter(broken_model(), X, ax=new_ax())
+    assert ax.collections[0].get_array() is None and "not finite" in ax.texts[0].get_text()
+
+
+def test_history_plot_draws_the_recorded_curves(trained):
+    _, history, _ = trained
+    ax = nnlib.plot_history(history, ax=new_ax(), mark_epoch=40)
+    losses = [line.get_ydata() for line in ax.lines[:2]]
+    np.testing.assert_array_equal(losses[0], history.loss)
+    np.testing.assert_array_equal(losses[1], history.val_loss)
+    assert ax.lines[2].get_xdata()[0] == 40  # the marker line
+    twin = [a for a in ax.figure.axes if a is not ax][0]
+    np.testing.assert_array_equal(twin.lines[1].get_ydata(), history.val_accuracy)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["training loss", "validation loss", "training accuracy", "validation accuracy"]
+
+
+def test_history_plot_of_a_diverged_run_is_finite_and_titled_with_the_message():
+    X, y = nnlib.make_playground_circle(100, seed=0)
+    model = nnlib.MLP([2, 8, 1], seed=0)
+    with pytest.warns(nnlib.TrainingDiverged):
+        history = nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(50.0, momentum=0.9), 100)
+    ax = nnlib.plot_history(history, ax=new_ax())
+    assert " ".join(ax.get_title().split()) == history.message
+    assert all(np.all(np.isfinite(line.get_ydata())) for a in ax.figure.axes for line in a.lines)
+
+
+def test_hidden_layer_outputs_are_the_activations_after_each_hidden_layer():
+    X, _ = nnlib.make_xor(20, seed=0)
+    model = nnlib.MLP([2, 5, 3, 1], activation="tanh", seed=0)
+    h1, h2 = plots.hidden_layer_outputs(model, X)
+    d1, _, d2, _, _ = model.layers
+    np.testing.assert_allclose(h1, np.tanh(X @ d1.W + d1.b))
+    np.testing.assert_allclose(h2, np.tanh(h1 @ d2.W + d2.b))
+    assert plots.hidden_layer_outputs(nnlib.MLP([2, 1], seed=0), X) == []
+
+
+def test_hidden_units_view_has_one_tile_per_unit_in_one_image():
+    X, _ = nnlib.make_xor(20, seed=0)
+    model = nnlib.MLP([2, 5, 3, 1], activation="relu", seed=0)
+    ax = plots.plot_hidden_units(model, X, ax=new_ax(), resolution=10)
+    (image,) = ax.images
+    tiles = np.asarray(image.get_array())
+    assert tiles.shape == (2 * 13, 5 * 13)
+    filled = ~np.ma.getmaskarray(image.get_array())
+    assert filled.sum() == (5 + 3) * 10 * 10
+    assert tiles[filled].min() >= 0 and tiles[filled].max() <= 1
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["layer 1", "layer 2"]
+
+
+def test_hidden_units_view_without_hidden_layers_or_with_nan_says_so():
+    X, _ = nnlib.make_xor(20, seed=0)
+    ax = plots.plot_hidden_units(nnlib.MLP([2, 1], seed=0), X, ax=new_ax())
+    assert len(ax.images) == 0 and ax.texts[0].get_text() == "no hidden layer"
+    ax = plots.plot_hidden_units(broken_model(), X, ax=new_ax())
+    assert len(ax.images) == 0 and "not finite" in ax.texts[0].get_text()
