@@ -25,14 +25,16 @@ def stored_widget_count(name):
 
 
 def error_outputs(cells):
-    """Cells whose outputs hold an error, or a traceback printed to stderr."""
+    """Cell outputs a learner would see as errors: tracebacks, and anything on stderr
+    (the lessons print the warnings they mean to show, so stderr is never intended)."""
     bad = []
     for cell in cells:
         for out in cell["outputs"]:
             if out.get("output_type") == "error":
                 bad.append(f"cell {cell['index']}: {out.get('ename')}: {out.get('evalue')}")
-            elif out.get("name") == "stderr" and "Traceback" in "".join(out.get("text", "")):
-                bad.append(f"cell {cell['index']}: traceback on stderr: {''.join(out['text'])[-300:]}")
+            elif out.get("name") == "stderr":
+                text = "".join(out.get("text", "")).strip()
+                bad.append(f"cell {cell['index']}: on stderr: {text[-400:]}")
     return bad
 
 
@@ -40,8 +42,9 @@ def test_lesson_runs_and_renders(open_lesson, lesson):
     lesson = open_lesson(lesson)
     cells = lesson.cells()
     errors = error_outputs(cells)
-    errors += [f"kernel {e['type']}: {e['text'].strip()[:300]}" for e in lesson.kernel_errors()
-               if e["type"] == "error" or "Traceback" in e["text"] or e["parent"] == "comm_msg"]
+    # Widget callbacks print outside any cell: JupyterLab shows that only in its log console.
+    errors += [f"{e['type']} from a widget callback: {e['text'].strip()[:400]}"
+               for e in lesson.kernel_errors() if e["parent"] != "execute_request"]
     if errors:
         lesson.screenshot("failure")
     assert not errors, f"{lesson.name} shows errors:\n" + "\n".join(errors) + lesson.diagnostics()
