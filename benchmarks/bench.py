@@ -4,8 +4,8 @@ The task: circle data (X uniform in [-1, 1]^2, label 1 inside radius 0.6), a net
 2 -> H -> 1 with tanh and a sigmoid output, mean binary cross entropy, full-batch
 gradient descent with momentum 0.9 (learning rate 1), the same initial weights copied
 into every library. Sizes (N, H) = (1000, 16), (10000, 64), (100000, 64), in float64
-and float32. Each library is warmed up, then timed ``repeats`` times, the libraries
-taking turns so that a busy machine slows them alike; the table shows medians.
+and float32. Each library is warmed up, then timed ``repeats`` times (one library after
+the other, with a pause between them); the table shows medians.
 
 - ms/epoch: one epoch of each library's own training loop (nnlib ``train``,
   scikit-learn ``MLPClassifier.fit`` with solver "sgd" and ``batch_size=N``,
@@ -20,7 +20,8 @@ optional and its column says "not installed" without it.
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, when set, slow a current numpy down; this
 script restarts itself without them (and says so). ``--keep-env`` keeps them.
 
-Usage: python benchmarks/bench.py [--repeats 7] [--sizes small|all] [--threads N] [--keep-env]
+Usage: python benchmarks/bench.py [--repeats 7] [--sizes small|all] [--interleave] [--threads N]
+                                  [--keep-env]
 """
 
 import os
@@ -145,19 +146,21 @@ def seconds(run, n):
     return time.perf_counter() - start
 
 
-def time_side_by_side(runs, repeats):
-    """Median ms per epoch of each run, the runs taking turns in every repeat."""
+def time_side_by_side(runs, repeats, interleave=False):
+    """Median ms per epoch of each run: all the repeats of one run, then the next
+    (``interleave``: the runs take turns in every repeat, fairer when the load changes)."""
     epochs = {}
     for run in runs:
         run.epochs(1)  # warm-up: first-call costs, buffers, caches
         one = min(seconds(run, 1) for _ in range(2))
         epochs[run.name] = int(np.clip(SECONDS_PER_TIMING / max(one, 1e-6), 1, 500))
     times = {run.name: [] for run in runs}
-    for _ in range(repeats):
-        for run in runs:
-            # The previous library's idle worker threads spin for a while after its
-            # last call; let them settle so that they do not slow the next one down.
-            time.sleep(SETTLE_SECONDS)
+    turns = [runs] * repeats if interleave else [[run] * repeats for run in runs]
+    for turn in turns:
+        # The previous library's idle worker threads spin for a while after its last
+        # call (and steal a core from the next one): let them settle first.
+        time.sleep(SETTLE_SECONDS)
+        for run in turn:
             n = epochs[run.name]
             times[run.name].append(seconds(run, n) / n)
     return {name: 1000 * statistics.median(t) for name, t in times.items()}
@@ -195,14 +198,14 @@ def describe_machine():
     lines = [f"numpy {np.__version__}, nnlib, {os.cpu_count()} cores"]
     try:
         from threadpoolctl import threadpool_info
-        seen = set()
+        pools = {}
         for pool in threadpool_info():
-            if pool["filepath"] in seen:
-                continue
-            seen.add(pool["filepath"])
+            owner = next((name for name in ("numpy", "scipy", "sklearn", "torch") if name in pool["filepath"]),
+                         os.path.basename(pool["filepath"]))
             kernels = f", {pool['architecture']} kernels" if pool.get("architecture") else ""
-            lines.append(f"  {pool['internal_api']} ({os.path.basename(pool['filepath'])}{kernels}): "
-                         f"{pool['num_threads']} threads")
+            pools[pool["filepath"]] = (f"  {pool['internal_api']} of {owner}{kernels}: "
+                                       f"{pool['num_threads']} threads")
+        lines += sorted(pools.values())
     except ImportError:
         pass
     if MLPClassifier is not None:
@@ -227,6 +230,8 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--sizes", choices=["small", "all"], default="all",
                         help="small: only the first two sizes")
+    parser.add_argument("--interleave", action="store_true",
+                        help="libraries take turns in every repeat instead of one after another")
     parser.add_argument("--threads", type=int, default=None,
                         help="limit BLAS, OpenMP and PyTorch to this many threads (default: theirs)")
     parser.add_argument("--keep-env", action="store_true",
@@ -257,7 +262,7 @@ def main(argv=None):
                 runs.append(SklearnRun(X, y, weights))
             if torch is not None:
                 runs.append(TorchRun(X, y, weights))
-            ms = time_side_by_side(runs, args.repeats)
+            ms = time_side_by_side(runs, args.repeats, args.interleave)
             ours = ms["nnlib"]
             skl = ms.get("scikit-learn", "not installed")
             tch = ms.get("PyTorch", "not installed")

@@ -7,7 +7,6 @@ Nothing here hands ``nan`` or ``inf`` to matplotlib: a model whose outputs are n
 finite (after a diverged run) gets its points drawn and a note instead of a heatmap.
 """
 
-import textwrap
 
 import numpy as np
 
@@ -229,7 +228,9 @@ def plot_history(history, ax=None, title=None, mark_epoch=None):
     if mark_epoch is not None:
         ax.axvline(mark_epoch, color="grey", lw=1)
     if history.diverged:
-        ax.set_title(textwrap.fill(history.message, 70), color="crimson", fontsize="small")
+        # The short form fits above any plot; history.message has the full story.
+        ax.set_title(f"diverged at epoch {history.diverged_epoch}: lower the learning rate",
+                     color="crimson", fontsize="small")
     elif title:
         ax.set_title(title)
     return ax

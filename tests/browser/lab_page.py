@@ -179,7 +179,7 @@ class PagePool:
     """
 
     def __init__(self, context, lab):
-        self.context, self.lab, self.page = context, lab, None
+        self.context, self.lab, self.page, self.fresh = context, lab, None, True
         self.page_errors, self.console_errors = [], []
 
     def get(self):
@@ -210,7 +210,7 @@ class Lesson:
         self.page = pool.get()
         self.page_errors, self.console_errors = pool.page_errors, pool.console_errors
         self.root = self.page.locator(f'[data-nnlib-lesson="{name}"]')
-        self.failed = True  # until it closes cleanly
+        self.run_result = None
 
     def js(self, body):
         return self.page.evaluate(_js(body), self.name)
