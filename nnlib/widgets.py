@@ -267,7 +267,11 @@ class Playground:
         positions, because an automatic layout would measure every label on every redraw.
         """
         if self._axes is None:
-            fig = Figure(figsize=self.figsize, layout="none")
+            fig = Figure(figsize=self.figsize)
+            # A placeholder engine, not None: savefig resets a None engine from
+            # rcParams, and a notebook that turned on constrained layout would then
+            # warn on every redraw.
+            fig.set_layout_engine("none")
             self._axes = (fig.add_axes((0.06, 0.11, 0.36, 0.85)), fig.add_axes((0.51, 0.56, 0.41, 0.40)),
                           fig.add_axes((0.51, 0.02, 0.45, 0.36)))
         fig = self._axes[0].figure

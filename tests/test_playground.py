@@ -250,3 +250,18 @@ def test_rebalance_keeps_the_asked_share_of_each_class_without_touching_the_inpu
     assert np.array_equal(X, X_copy) and np.array_equal(y, y_copy)
     with pytest.raises(ValueError, match="need 380 examples of class 1 .* but y has only"):
         nnlib.rebalance(X, y, positive_fraction=0.95, n=400)
+
+
+def test_redraws_stay_silent_when_a_notebook_turned_on_constrained_layout():
+    # Lesson 6 sets this rcParam; savefig used to reset the figure's layout engine from
+    # it, and every redraw then printed a layout warning into the learner's notebook.
+    import warnings
+
+    import matplotlib
+
+    with matplotlib.rc_context({"figure.constrained_layout.use": True}), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pg = nnlib.Playground(epochs=20)
+        pg.controls["lr"].value = 0.05
+        pg.step_slider.value = 1
+    assert pg.status.startswith("epoch 1 of 20")
