@@ -43,7 +43,8 @@ def pyproject_packages(text):
 
 def _toml_list(text, key):
     """The list of strings assigned to ``key = [...]`` (enough for pyproject.toml on 3.10)."""
-    match = re.search(rf"^{key}\s*=\s*(\[.*?\])", text, flags=re.S | re.M)
+    # The list ends at a "]" that closes its line, so "jupyterlab[all]" does not end it.
+    match = re.search(rf"^{key}\s*=\s*(\[.*?\])\s*$", text, flags=re.S | re.M)
     return ast.literal_eval(match.group(1)) if match else []
 
 
