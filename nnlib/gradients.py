@@ -33,6 +33,18 @@ def numerical_gradient(f, x, h=1e-5):
         raise TypeError(
             f"x must be a float array (a nudge of h={h} would be lost in {x.dtype}), got {describe(x)}"
         )
+    grad = _central_differences(f, x, h)
+    if not np.all(np.isfinite(grad)):
+        i = tuple(int(k) for k in np.argwhere(~np.isfinite(grad))[0])
+        raise ValueError(
+            f"f must return finite numbers, but nudging x{list(i)} by +-{h} gave a gradient of {grad[i]}"
+        )
+    return grad
+
+
+def _central_differences(f, x, h):
+    """The loop of ``numerical_gradient``, without its checks: a non-finite ``f`` gives a
+    non-finite entry (``gradient_check`` uses nan to mark nudges that cross a ReLU kink)."""
     grad = np.zeros(x.shape, dtype=np.float64)
     for i in np.ndindex(x.shape):
         old = x[i]
@@ -43,7 +55,8 @@ def numerical_gradient(f, x, h=1e-5):
             f_minus = _scalar(f(x))
         finally:
             x[i] = old
-        grad[i] = (f_plus - f_minus) / (2 * h)
+        with np.errstate(invalid="ignore"):  # inf - inf is reported as nan, not warned
+            grad[i] = (f_plus - f_minus) / (2 * h)
     return grad
 
 
@@ -169,4 +182,4 @@ def gradient_check(model, X, y, loss, h=1e-4):
 
 def _extrapolated_gradient(f, x, h):
     """Richardson extrapolation of two central differences: error O(h**4), not O(h**2)."""
-    return (4 * numerical_gradient(f, x, h) - numerical_gradient(f, x, 2 * h)) / 3
+    return (4 * _central_differences(f, x, h) - _central_differences(f, x, 2 * h)) / 3

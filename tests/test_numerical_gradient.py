@@ -129,3 +129,11 @@ def test_rel_error_refuses_nan_instead_of_returning_it():
         nnlib.rel_error([np.nan, 1.0], [1.0, 1.0])
     with pytest.raises(ValueError, match=r"b must contain only finite numbers, got inf"):
         nnlib.rel_error([1.0], [np.inf])
+
+
+def test_a_function_that_returns_nan_is_refused_not_passed_on():
+    def f(x):
+        return np.log(x[0]) if x[0] > 0 else np.nan
+
+    with pytest.raises(ValueError, match=r"f must return finite numbers, but nudging x\[0\] by \+-0.1 gave a gradient of nan"):
+        nnlib.numerical_gradient(f, np.array([0.05]), h=0.1)
