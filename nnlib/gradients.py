@@ -8,7 +8,7 @@ combining two central differences (steps h and 2h) so that their h**2 errors can
 
 import numpy as np
 
-from ._checks import describe
+from ._checks import as_float_array, describe
 
 
 def numerical_gradient(f, x, h=1e-5):
@@ -73,13 +73,10 @@ def rel_error(a, b):
     - a, b: arrays of the same shape (any shape), finite.
     Below 1e-7 is what a correct float64 gradient gives; 1e-2 or more means a bug.
     """
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
+    a = as_float_array(a, "a", allow_empty=True, dtype=np.float64)
+    b = as_float_array(b, "b", allow_empty=True, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
-    for name, arr in (("a", a), ("b", b)):
-        if not np.all(np.isfinite(arr)):
-            raise ValueError(f"{name} must contain only finite numbers, got {arr[~np.isfinite(arr)][0]}")
     if a.size == 0:
         return 0.0
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))

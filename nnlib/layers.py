@@ -16,6 +16,7 @@ import numpy as np
 
 from ._checks import as_float_array, as_labels, check_int, describe
 from .activations import log_softmax, sigmoid, softmax
+from .losses import _bce_with_logits
 
 INITS = ("xavier", "he", "zeros")
 
@@ -313,13 +314,11 @@ class BCEWithLogitsLoss(Loss):
         # dp/dz = p(1 - p). Their product cancels to p - y: the awkward divisions
         # vanish, so the gradient is finite even when p is exactly 0 or 1.
         # The plain version is `self.grad = (sigmoid(z) - y) / len(z)` and `return
-        # binary_cross_entropy_with_logits(z, y)`. Both compute e = exp(-|z|) and check
-        # z and y again; below they share e and skip the checks (done above): the same
-        # numbers in about 60 % of the time, which counts when N is large.
-        e = np.exp(-np.abs(z))
-        p = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        # binary_cross_entropy_with_logits(z, y)`. Both compute exp(-|z|) and check z and
+        # y again; _bce_with_logits shares one exp and skips the checks (done above): the
+        # same numbers in about 60 % of the time, which counts when N is large.
+        losses, p = _bce_with_logits(z, y)
         self.grad = (p - y) / len(z)
-        losses = np.maximum(z, 0.0) - z * y + np.log1p(e)
         return float(np.sum(losses / losses.size))
 
     def accuracy(self, logits, y):

@@ -22,7 +22,23 @@ from .optim import SGD, Adam
 from .train import TrainingDiverged, train
 
 
-class Panel:
+class _Shown:
+    """How a panel shows itself: its widget in a notebook, its settings as text."""
+
+    def values(self):
+        return {name: c.value for name, c in self.controls.items()}
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = repr(self)  # readable, and stable for nbval
+        return bundle
+
+    def __repr__(self):
+        names = ", ".join(f"{k}={v!r}" for k, v in self.values().items())
+        return f"{type(self).__name__}({names})"
+
+
+class Panel(_Shown):
     """Controls + a figure + a status line, redrawn whenever a control changes.
 
     - controls: dict of name -> ipywidgets control (sliders, dropdowns, checkboxes...).
@@ -57,9 +73,6 @@ class Panel:
     def controls_box(self):
         return w.HBox(list(self.controls.values()), layout=w.Layout(flex_flow="row wrap"))
 
-    def values(self):
-        return {name: c.value for name, c in self.controls.items()}
-
     def _on_change(self, change):
         self.update()
 
@@ -75,15 +88,6 @@ class Panel:
         self.status_label.value = self.status
         self.out.outputs = ()
         self.out.append_display_data(fig)
-
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = repr(self)  # readable, and stable for nbval
-        return bundle
-
-    def __repr__(self):
-        names = ", ".join(f"{k}={v!r}" for k, v in self.values().items())
-        return f"{type(self).__name__}({names})"
 
 
 DATASETS = {
@@ -104,7 +108,7 @@ SNAPSHOTS = 100
 DTYPE = "float32"
 
 
-class Playground:
+class Playground(_Shown):
     """TensorFlow Playground in a notebook: pick data, network and optimiser, watch it train.
 
     Every change of a control trains a fresh network from the initial weights given by
@@ -143,8 +147,6 @@ class Playground:
         self.figure, self.status, self.code = None, "", ""
         self.history, self.model, self.data, self.snapshots = None, None, None, {}
         for control in self.controls.values():
-            if hasattr(control, "continuous_update"):
-                control.continuous_update = False
             control.observe(self._on_change, names="value")
         self.retrain_button.on_click(lambda _: self.new_weights())
         self.reset_button.on_click(lambda _: self.update())
@@ -169,9 +171,6 @@ class Playground:
         self.out.add_class("nnlib-figure")
         self.status_label.add_class("nnlib-status")
         return box
-
-    def values(self):
-        return {name: c.value for name, c in self.controls.items()}
 
     def _on_change(self, change):
         if not self._holding:
@@ -293,15 +292,6 @@ class Playground:
         self.status_label.value = html.escape(status)
         self.out.outputs = (_png_output(fig),)
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = repr(self)  # readable, and stable for nbval
-        return bundle
-
-    def __repr__(self):
-        names = ", ".join(f"{k}={v!r}" for k, v in self.values().items())
-        return f"Playground({names})"
-
 
 def _playground_controls():
     slider = dict(style={"description_width": "initial"}, continuous_update=False)
@@ -353,9 +343,16 @@ def _make_data(v):
     return data.train_val_split(X, y, val_fraction=v["val_fraction"], seed=v["data_seed"]), made
 
 
+def _sizes(v):
+    return [2] + [v["units"]] * v["hidden_layers"] + [1]
+
+
+def _batch_size(v):
+    return None if v["batch_size"] == "full" else v["batch_size"]
+
+
 def _network(v):
-    sizes = [2] + [v["units"]] * v["hidden_layers"] + [1]
-    model = MLP(sizes, activation=v["activation"], seed=v["init_seed"], dtype=DTYPE)
+    model = MLP(_sizes(v), activation=v["activation"], seed=v["init_seed"], dtype=DTYPE)
     loss = getattr(layers, LOSSES[v["loss"]])()
     optimizer = SGD(v["lr"], momentum=0.9) if v["optimizer"] == "sgd" else Adam(v["lr"])
     return model, loss, optimizer
@@ -365,7 +362,7 @@ def _train(splits, v):
     """Train on the splits with settings ``v``: (model, history, snapshots, stopped at MAX_STEPS)."""
     X_train, y_train, X_val, y_val = splits
     model, loss, optimizer = _network(v)
-    batch = None if v["batch_size"] == "full" else v["batch_size"]
+    batch = _batch_size(v)
     steps_per_epoch = 1 if batch is None else -(-len(X_train) // batch)
     max_epochs = max(MAX_STEPS // steps_per_epoch, 1)
     every = max(v["epochs"] // SNAPSHOTS, 1)
@@ -410,16 +407,14 @@ def settings_as_code(v, made=None):
         lines[-1] = f"X, y = nnlib.{name}({args(dict(kwargs, n=made or kwargs['n']))})"
         lines.append(f"X, y = nnlib.rebalance(X, y, positive_fraction={v['positive_fraction']!r}, "
                      f"n={v['n_points']}, seed={v['data_seed']})")
-    sizes = [2] + [v["units"]] * v["hidden_layers"] + [1]
     opt = (f"nnlib.SGD(lr={v['lr']:.4g}, momentum=0.9)" if v["optimizer"] == "sgd"
            else f"nnlib.Adam(lr={v['lr']:.4g})")
-    batch = None if v["batch_size"] == "full" else v["batch_size"]
     lines += [
         f"X_train, y_train, X_val, y_val = nnlib.train_val_split(X, y, val_fraction={v['val_fraction']:.4g}, "
         f"seed={v['data_seed']})",
-        f"model = nnlib.MLP({sizes}, activation={v['activation']!r}, seed={v['init_seed']}, dtype={DTYPE!r})",
+        f"model = nnlib.MLP({_sizes(v)}, activation={v['activation']!r}, seed={v['init_seed']}, dtype={DTYPE!r})",
         f"history = nnlib.train(model, X_train, y_train, nnlib.{LOSSES[v['loss']]}(), {opt},",
-        f"                      epochs={v['epochs']}, batch_size={batch}, seed={v['data_seed']},",
+        f"                      epochs={v['epochs']}, batch_size={_batch_size(v)}, seed={v['data_seed']},",
         "                      X_val=X_val, y_val=y_val)",
         "print(history)",
         "nnlib.plot_decision_boundary(model, X_train, y_train, X_val=X_val, y_val=y_val)",
