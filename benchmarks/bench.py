@@ -195,7 +195,8 @@ def tanh_ms(n, h, dtype, repeats):
 
 
 def describe_machine():
-    lines = [f"numpy {np.__version__}, nnlib, {os.cpu_count()} cores"]
+    lines = [f"numpy {np.__version__}, {os.cpu_count()} cores; nnlib shares large N among "
+             f"{nnlib.model.THREADS} threads"]
     try:
         from threadpoolctl import threadpool_info
         pools = {}
@@ -233,7 +234,7 @@ def main(argv=None):
     parser.add_argument("--interleave", action="store_true",
                         help="libraries take turns in every repeat instead of one after another")
     parser.add_argument("--threads", type=int, default=None,
-                        help="limit BLAS, OpenMP and PyTorch to this many threads (default: theirs)")
+                        help="limit nnlib, BLAS, OpenMP and PyTorch to this many threads (default: theirs)")
     parser.add_argument("--keep-env", action="store_true",
                         help="keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE if set")
     args = parser.parse_args(argv)
@@ -243,6 +244,7 @@ def main(argv=None):
         limits = threadpool_limits(args.threads)  # noqa: F841 (held for the whole run)
         if torch is not None:
             torch.set_num_threads(args.threads)
+        nnlib.model.THREADS = args.threads
 
     print(describe_machine())
     print(f"task: circle, 2 -> H -> 1 tanh, mean BCE, full-batch GD lr {LR:g} momentum {MOMENTUM:g}; "

@@ -42,6 +42,10 @@ class Layer:
     ``MLP.forward``). ``forward`` and ``backward`` stay the plain version the lessons show.
     """
 
+    # What the fast path's backward reads: the layer's input ("X") or its output. MLP
+    # keeps a full (N, width) array only where some backward reads it.
+    _backward_reads = "X"
+
     def parameters(self):
         return []
 
@@ -124,21 +128,23 @@ class Dense(Layer):
         return out
 
     def _remember(self, X, out):
-        self.X, self.out_shape = X, out.shape
+        self.X, self.out_shape = X, (len(X), self.n_out)
 
-    def _backward_rows(self, rows, dout, dX, first):
-        """One block of rows: dW and db get this block's share (``first``: are set to
-        it); dX (None: not wanted) is written in place."""
+    def _backward_rows(self, rows, dout, dX, grads, first):
+        """One block of rows. ``grads`` is the (dW, db) pair to fill: this layer's own, or
+        a spare one of a second thread (see MLP). ``first``: set it to this block's share,
+        else add the share. dX (None: not wanted) is written in place."""
+        dW, db = grads
         X = self.X[rows]
         # db = dout.sum(0), but numpy sums a tall, narrow array one row at a time: the
         # same sum as a product with a row of ones goes through BLAS, 3 to 7 times faster.
         ones = _ones(len(dout), dout.dtype)
         if first:
-            np.matmul(X.T, dout, out=self.dW)
-            np.matmul(ones, dout, out=self.db)
+            np.matmul(X.T, dout, out=dW)
+            np.matmul(ones, dout, out=db)
         else:
-            self.dW += X.T @ dout
-            self.db += ones @ dout
+            dW += X.T @ dout
+            db += ones @ dout
         if dX is None:
             return None
         if self.n_out == 1:
@@ -153,6 +159,8 @@ class Dense(Layer):
 
 class Sigmoid(Layer):
     """Elementwise sigmoid; backward multiplies by ``s * (1 - s)``."""
+
+    _backward_reads = "output"
 
     def __init__(self):
         self.s = None
@@ -174,7 +182,7 @@ class Sigmoid(Layer):
     def _remember(self, X, out):
         self.s, self.out_shape = out, out.shape
 
-    def _backward_rows(self, rows, dout, dX, first):
+    def _backward_rows(self, rows, dout, dX, grads, first):
         s = self.s[rows]
         dX[...] = dout * s * (1.0 - s)
         return dX
@@ -185,6 +193,8 @@ class Sigmoid(Layer):
 
 class Tanh(Layer):
     """Elementwise tanh; backward multiplies by ``1 - t**2``."""
+
+    _backward_reads = "output"
 
     def __init__(self):
         self.t = None
@@ -218,7 +228,7 @@ class Tanh(Layer):
     def _remember(self, X, out):
         self.t, self.out_shape = out, out.shape
 
-    def _backward_rows(self, rows, dout, dX, first):
+    def _backward_rows(self, rows, dout, dX, grads, first):
         t = self.t[rows]
         np.multiply(t, t, out=dX)
         np.subtract(1.0, dX, out=dX)
@@ -251,7 +261,7 @@ class ReLU(Layer):
     def _remember(self, X, out):
         self.z, self.out_shape = X, out.shape
 
-    def _backward_rows(self, rows, dout, dX, first):
+    def _backward_rows(self, rows, dout, dX, grads, first):
         return np.multiply(dout, self.z[rows] > 0, out=dX)
 
     def __repr__(self):
@@ -262,7 +272,13 @@ ACTIVATIONS = {"tanh": Tanh, "relu": ReLU, "sigmoid": Sigmoid}
 
 
 class Loss:
-    """Shared checks for loss layers. ``accuracy`` is None for regression losses."""
+    """Shared checks for loss layers. ``accuracy`` is None for regression losses.
+
+    ``forward(logits, y)`` checks its inputs, then calls ``_targets`` (y in the form the
+    loss computes with) and ``_loss_and_grad``. ``train`` calls those two itself: it
+    checks y once with ``_targets`` and then, on every epoch, ``_forward_trusted`` with
+    logits fresh from the model, skipping checks that cannot fail there.
+    """
 
     def _logits(self, logits, start=False):
         # start=True (from forward): forget the last gradient, so that a forward that
@@ -280,6 +296,15 @@ class Loss:
             raise ValueError(f"logits must be (N,) or (N, C), got {describe(logits)}")
         return logits
 
+    def forward(self, logits, y):
+        z = self._logits(logits, start=True)
+        return self._loss_and_grad(z, self._targets(y, z.shape, z.dtype))
+
+    def _forward_trusted(self, z, t):
+        """forward for finite logits z (N, C) from a model and targets t from ``_targets``."""
+        self.logits_shape = z.shape
+        return self._loss_and_grad(z, t)
+
     def backward(self):
         """d loss / d logits, in the shape of the logits given to forward."""
         if self.grad is None:
@@ -289,12 +314,19 @@ class Loss:
     def accuracy(self, logits, y):
         return None
 
+    def _n_correct(self, z, t):
+        """How many of the logits z (N, C) are right about the targets t; None for regression."""
+        return None
+
     def __repr__(self):
         return f"{type(self).__name__}()"
 
 
-def _binary_labels(y, n):
-    return as_labels(y, "y", 2, n=n)
+def _binary_targets(y, shape, dtype):
+    """Labels y (N,) in {0, 1} as a column (N, 1) of floats, for logits of ``shape``."""
+    if shape[1] != 1:
+        raise ValueError(f"logits must have one column for binary labels, got shape {shape}")
+    return as_labels(y, "y", 2, n=shape[0]).astype(dtype)[:, None]
 
 
 class BCEWithLogitsLoss(Loss):
@@ -305,25 +337,27 @@ class BCEWithLogitsLoss(Loss):
 
     grad = None
 
-    def forward(self, logits, y):
-        z = self._logits(logits, start=True)
-        if z.shape[1] != 1:
-            raise ValueError(f"logits must have one column for binary labels, got {describe(z)}")
-        y = _binary_labels(y, len(z)).astype(z.dtype)[:, None]
+    def _targets(self, y, shape, dtype):
+        return _binary_targets(y, shape, dtype)
+
+    def _loss_and_grad(self, z, y):
         # Why (p - y) / N: with p = sigmoid(z), dL/dp = -(y/p - (1-y)/(1-p)) and
         # dp/dz = p(1 - p). Their product cancels to p - y: the awkward divisions
         # vanish, so the gradient is finite even when p is exactly 0 or 1.
         # The plain version is `self.grad = (sigmoid(z) - y) / len(z)` and `return
         # binary_cross_entropy_with_logits(z, y)`. Both compute exp(-|z|) and check z and
-        # y again; _bce_with_logits shares one exp and skips the checks (done above): the
-        # same numbers in about 60 % of the time, which counts when N is large.
+        # y again; _bce_with_logits shares one exp and skips the checks (done before):
+        # the same numbers in about 60 % of the time, which counts when N is large.
         losses, p = _bce_with_logits(z, y)
         self.grad = (p - y) / len(z)
-        return float(np.sum(losses / losses.size))
+        return float((losses / losses.size).sum())
 
     def accuracy(self, logits, y):
         z = self._logits(logits)
         return float(np.mean((z[:, 0] > 0) == (np.asarray(y).reshape(-1) == 1)))
+
+    def _n_correct(self, z, y):
+        return int(np.count_nonzero((z > 0) == (y > 0.5)))
 
 
 class CrossEntropyLoss(Loss):
@@ -335,12 +369,17 @@ class CrossEntropyLoss(Loss):
         z = self._logits(logits, start=True)
         if np.ndim(logits) != 2 or z.shape[1] < 2:
             raise ValueError(f"logits must be (N, C) with C >= 2 classes, got {describe(logits)}")
-        if np.ndim(y) == 2 and np.shape(y) == z.shape:
+        return self._loss_and_grad(z, self._targets(y, z.shape, z.dtype))
+
+    def _targets(self, y, shape, dtype):
+        if np.ndim(y) == 2 and np.shape(y) == tuple(shape):
             raise ValueError(
-                f"y must be index labels (N,) = ({len(z)},), got one-hot rows of shape {np.shape(y)}; "
+                f"y must be index labels (N,) = ({shape[0]},), got one-hot rows of shape {np.shape(y)}; "
                 "pass y.argmax(axis=1)"
             )
-        y = as_labels(y, "y", z.shape[1], n=len(z))
+        return as_labels(y, "y", shape[1], n=shape[0])
+
+    def _loss_and_grad(self, z, y):
         log_p = log_softmax(z, axis=1)
         # Why (p - y) / N: L = -log p_y = -z_y + logsumexp(z), so dL/dz_k = p_k - [k == y].
         # The softmax Jacobian and the 1/p from the log cancel exactly.
@@ -353,19 +392,24 @@ class CrossEntropyLoss(Loss):
         z = self._logits(logits)
         return float(np.mean(np.argmax(z, axis=1) == np.asarray(y).reshape(-1)))
 
+    def _n_correct(self, z, y):
+        return int(np.count_nonzero(np.argmax(z, axis=1) == y))
+
 
 class MSELoss(Loss):
     """Mean squared error between outputs (N, K) and targets (N,) or (N, K), for regression."""
 
     grad = None
 
-    def forward(self, pred, y):
-        pred = self._logits(pred, start=True)
+    def _targets(self, y, shape, dtype):
         y = as_float_array(y, "y")
         if y.ndim == 1:
             y = y[:, None]
-        if y.shape != pred.shape:
-            raise ValueError(f"y must match the predictions {pred.shape} (or be ({len(pred)},)), got {y.shape}")
+        if y.shape != tuple(shape):
+            raise ValueError(f"y must match the predictions {tuple(shape)} (or be ({shape[0]},)), got {y.shape}")
+        return y
+
+    def _loss_and_grad(self, pred, y):
         diff = pred - y
         self.grad = 2.0 * diff / diff.size
         return float(np.sum(diff * diff / diff.size))
@@ -381,13 +425,13 @@ class SigmoidMSELoss(Loss):
 
     grad = None
 
-    def forward(self, logits, y):
-        z = self._logits(logits, start=True)
-        if z.shape[1] != 1:
-            raise ValueError(f"logits must have one column for binary labels, got {describe(z)}")
-        y = _binary_labels(y, len(z)).astype(z.dtype)[:, None]
+    def _targets(self, y, shape, dtype):
+        return _binary_targets(y, shape, dtype)
+
+    def _loss_and_grad(self, z, y):
         p = sigmoid(z)
         self.grad = 2.0 * (p - y) * p * (1.0 - p) / len(z)
         return float(np.sum((p - y) ** 2 / len(z)))
 
     accuracy = BCEWithLogitsLoss.accuracy
+    _n_correct = BCEWithLogitsLoss._n_correct

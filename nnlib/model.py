@@ -3,32 +3,45 @@
 Shapes: N examples, D = sizes[0] inputs, C = sizes[-1] outputs (logits).
 """
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from ._checks import as_float_array, check_int, describe
 from .activations import sigmoid, softmax
 from .layers import ACTIVATIONS, Dense
 
-# Rows per block in the fast path of forward and backward. A block of hidden
-# activations (1024 x 64 float64 numbers is 512 KB) stays in a core's cache, and its
-# thin matrix products (X @ W with 2 inputs) are small enough that OpenBLAS runs them
-# on one thread: splitting them across threads costs more than it saves, and on a busy
-# machine far more. The results match the plain layer loop to rounding (about 1e-15
-# in float64): sums come in another order, and float64 tanh from an identity (Tanh).
+# The fast path of forward and backward (see MLP.forward) cuts a large N into blocks of
+# about BLOCK_ROWS rows. A block of hidden activations (1024 x 64 float64 numbers is
+# 512 KB) stays in a core's cache, and its thin matrix products (X @ W with 2 inputs)
+# are small enough that BLAS runs them on one thread.
 BLOCK_ROWS = 1024
+# Blocks are shared out among up to THREADS threads (numpy lets go of Python's lock
+# while it computes, so the threads really run side by side), but only when a pass has
+# at least PARALLEL_MIN hidden outputs (N x hidden units): below that, starting a thread
+# costs more than it saves. Set THREADS = 1 to stay on one thread.
+# The results match the plain layer loop to rounding (about 1e-15 in float64): sums come
+# in another order, and float64 tanh from an identity (Tanh). They do not depend on timing:
+# each thread sums its own blocks, and those partial sums are added in a fixed order.
+THREADS = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+PARALLEL_MIN = 100_000
+
+_pool, _pool_size = None, 0
 
 
-def _blocks(n):
-    """Row slices of at most BLOCK_ROWS rows that cover range(n)."""
-    return [slice(i, min(i + BLOCK_ROWS, n)) for i in range(0, n, BLOCK_ROWS)]
-
-
-def _width(layer, before):
-    """Number of outputs of ``layer``; an activation keeps the width of the Dense before it."""
-    for candidate in [layer, *reversed(before)]:
-        if isinstance(candidate, Dense):
-            return candidate.n_out
-    raise ValueError(f"cannot tell the width of {layer!r}: no Dense layer before it")
+def _run_parallel(work, chunks):
+    """``work(k, chunk)`` for every chunk: the first on this thread, the others on a pool."""
+    global _pool, _pool_size
+    if len(chunks) == 1:
+        work(0, chunks[0])
+        return
+    if _pool_size < len(chunks) - 1:
+        _pool, _pool_size = ThreadPoolExecutor(len(chunks) - 1, thread_name_prefix="nnlib"), len(chunks) - 1
+    futures = [_pool.submit(work, k, chunk) for k, chunk in enumerate(chunks) if k > 0]
+    work(0, chunks[0])
+    for future in futures:
+        future.result()  # re-raises what went wrong on that thread
 
 
 class MLP:
@@ -60,12 +73,53 @@ class MLP:
         self.dtype = np.dtype(dtype)
         self.layers = []
         self._logits_shape = None
-        self._work, self._blocks = {}, {}  # work buffers of the fast path (see forward)
+        self._fast = None  # what the fast path keeps between calls (see _fast_state)
         for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
             rng = np.random.default_rng([seed, i])
             self.layers.append(Dense(n_in, n_out, seed=rng, init=self.init, dtype=self.dtype))
             if i < len(self.sizes) - 2:
                 self.layers.append(ACTIVATIONS[activation]())
+        self._pack_parameters()
+
+    def _pack_parameters(self):
+        """Move every W and b into one flat array, and every dW and db into another.
+
+        The layers keep their ``W``, ``b``, ``dW``, ``db``: they become views (windows)
+        into the two arrays, so nothing changes for them. But an optimiser can then
+        update all the parameters in a few numpy calls instead of a few per parameter,
+        which is most of an epoch's time for a small network (see ``_flat_parameters``).
+        """
+        dense = [layer for layer in self.layers if isinstance(layer, Dense)]
+        total = sum(layer.W.size + layer.b.size for layer in dense)
+        self._theta = np.empty(total, dtype=self.dtype)
+        self._grad = np.zeros(total, dtype=self.dtype)
+        self._slices, start = [], 0
+        for layer in dense:
+            at_W, at_b = slice(start, start + layer.W.size), slice(start + layer.W.size, start + layer.W.size + layer.b.size)
+            self._slices.append((layer, at_W, at_b))
+            start = at_b.stop
+            self._theta[at_W], self._theta[at_b] = layer.W.ravel(), layer.b
+            layer.W, layer.b = self._theta[at_W].reshape(layer.W.shape), self._theta[at_b]
+            layer.dW, layer.db = self._grad[at_W].reshape(layer.W.shape), self._grad[at_b]
+
+    def _flat_parameters(self):
+        """All parameters as one ``(name, param, grad)`` triple of flat arrays, for ``train``.
+
+        An optimiser's update is elementwise, so a step on the flat arrays gives the same
+        numbers as a step on each parameter of ``parameters()``. Falls back to
+        ``parameters()`` if a layer's W or b was replaced by another array since.
+        """
+        if self._packed():
+            return [("all parameters", self._theta, self._grad)]
+        return self.parameters()
+
+    def _packed(self):
+        """Are the Dense layers still the ones packed, with their W, b, dW, db in place?"""
+        dense = [layer for layer in self.layers if isinstance(layer, Dense)]
+        return dense == [layer for layer, _, _ in self._slices] and all(
+            layer.W.base is self._theta and layer.b.base is self._theta
+            and layer.dW.base is self._grad and layer.db.base is self._grad
+            for layer in dense)
 
     def forward(self, X):
         """- X: (N, D). Returns logits (N, C), a new array.
@@ -76,24 +130,38 @@ class MLP:
         X = as_float_array(X, "X", ndim=2, dtype=self.dtype)
         if X.shape[1] != self.sizes[0]:
             raise ValueError(f"X must have {self.sizes[0]} features (columns), got {describe(X)}")
-        if not self._fast_path():
+        return self._forward(X)
+
+    def _forward(self, X):
+        """forward without the input checks, for ``train``, which checks X once for all epochs."""
+        fast = self._fast_state()
+        if fast is None:
             for layer in self.layers:
                 X = layer.forward(X)
             self._logits_shape = X.shape
             return X
         # The fast path: the same maths as the loop above, but every layer writes its
         # output into a work buffer this model keeps between calls (a fresh large array
-        # costs a page fault per 4 KB on every epoch) and a large N runs in blocks of
-        # BLOCK_ROWS rows, so that one layer's output is still in the cache when the
-        # next layer reads it. Only the logits are a new array: they are the caller's.
-        outs = self._work_buffers(len(X))
+        # costs a page fault per 4 KB on every epoch), and a large N runs in blocks of
+        # rows, so that one layer's output is still in the cache when the next layer
+        # reads it, on several threads at once. Only the logits are a new array: they
+        # are the caller's.
         logits = np.empty((len(X), self.sizes[-1]), dtype=self.dtype)
-        for rows in _blocks(len(X)):
-            h = X[rows]
-            for layer, out in zip(self.layers, outs + [logits]):
-                h = layer._forward_rows(h, out[rows])
-        for layer, out in zip(self.layers, outs + [logits]):
-            layer._remember(X, out)
+        outs = fast.outputs(len(X)) + [logits]
+
+        steps = list(zip(self.layers, outs, fast.widths[1:] + [self.sizes[-1]]))
+
+        def run(k, blocks):
+            scratch = fast.scratch(k)
+            for rows in blocks:
+                h = X[rows]
+                for layer, out, width in steps:
+                    out = scratch[:len(h) * width].reshape(-1, width) if out is None else out[rows]
+                    h = layer._forward_rows(h, out)
+
+        _run_parallel(run, fast.plan(len(X)))
+        for layer, out in zip(self.layers, outs):
+            layer._remember(X, out)  # None: an output that no backward reads (see outputs)
             X = out
         self._logits_shape = logits.shape
         return logits
@@ -106,43 +174,44 @@ class MLP:
             raise ValueError(
                 f"dlogits must have the shape of the last logits {self._logits_shape}, got {describe(dlogits)}"
             )
-        if not self._fast_path():
+        fast = self._fast_state()
+        if fast is None:
             for layer in reversed(self.layers):
                 dlogits = layer.backward(dlogits)
             return dlogits
         # The fast path (see forward): block by block, each layer adds that block's share
         # to its dW and db; the gradients between layers live in small per-block buffers.
+        # Other threads sum their blocks' shares into spare dW and db, added to the
+        # layers' own at the end.
         dlogits = np.asarray(dlogits)
         dX = np.empty((len(dlogits), self.sizes[0]), dtype=self.dtype)
-        for k, rows in enumerate(_blocks(len(dlogits))):
-            d = dlogits[rows]
-            n = len(d)
-            for i in reversed(range(len(self.layers))):
-                into = dX[rows] if i == 0 else self._block_buffer(i, n)
-                d = self.layers[i]._backward_rows(rows, d, into, first=(k == 0))
+        plan = fast.plan(len(dlogits))
+        layers = list(enumerate(self.layers))[::-1]
+
+        def run(k, blocks):
+            grads, between = fast.for_thread(k)
+            for j, rows in enumerate(blocks):
+                d = dlogits[rows]
+                for i, layer in layers:
+                    into = dX[rows] if i == 0 else between[i][:len(d)]
+                    d = layer._backward_rows(rows, d, into, grads.get(i), first=(j == 0))
+
+        _run_parallel(run, plan)
+        for k in range(1, len(plan)):
+            for i, (dW, db) in fast.for_thread(k)[0].items():
+                self.layers[i].dW += dW
+                self.layers[i].db += db
         return dX
 
-    def _fast_path(self):
-        return all(hasattr(layer, "_backward_rows") for layer in self.layers)
-
-    def _work_buffers(self, n):
-        """One (n, width) output buffer per layer but the last, reused by every forward
-        on n examples. The two most recent n are kept (training and validation sets)."""
-        work = self._work
-        if n not in work:
-            if len(work) >= 2:
-                del work[next(iter(work))]
-            work[n] = [np.empty((n, _width(layer, self.layers[:i])), dtype=self.dtype)
-                       for i, layer in enumerate(self.layers[:-1])]
-        return work[n]
-
-    def _block_buffer(self, i, n):
-        """Work buffer (n, inputs of layer i) for d loss / d input of layer i in backward."""
-        blocks = self._blocks
-        width = self.sizes[0] if i == 0 else _width(self.layers[i - 1], self.layers[:i - 1])
-        if i not in blocks or blocks[i].shape != (BLOCK_ROWS, width):
-            blocks[i] = np.empty((BLOCK_ROWS, width), dtype=self.dtype)
-        return blocks[i][:n]
+    def _fast_state(self):
+        """The fast path's plans and buffers for the current layers, made again if
+        ``layers`` changes; None if a layer lacks the fast path's private methods."""
+        key = tuple(map(id, self.layers))
+        if self._fast is None or self._fast.key != key:
+            if not all(hasattr(layer, "_backward_rows") for layer in self.layers):
+                return None
+            self._fast = _FastState(key, self.layers, self.sizes, self.dtype)
+        return self._fast
 
     def parameters(self):
         """All ``(name, param, grad)`` triples, e.g. ``("layers[0].W", W, dW)``.
@@ -195,3 +264,70 @@ class MLP:
             n = sum(p.size for _, p, _ in layer.parameters())
             lines.append(f"  ({i}) {layer!r}" + (f"  {n} parameters" if n else ""))
         return "\n".join(lines)
+
+
+class _FastState:
+    """What MLP's fast path keeps between calls: row blocks per thread for each N, work
+    buffers for the layers' outputs, and per thread the buffers backward writes to."""
+
+    def __init__(self, key, layers, sizes, dtype):
+        self.key, self.layers, self.dtype = key, list(layers), dtype
+        # widths[i]: the number of inputs of layer i (an activation keeps the width before it).
+        self.widths = [sizes[0]]
+        for layer in self.layers[:-1]:
+            self.widths.append(layer.n_out if isinstance(layer, Dense) else self.widths[-1])
+        self.dense = [i for i, layer in enumerate(self.layers) if isinstance(layer, Dense)]
+        self.hidden = sum(sizes[1:-1]) or sizes[-1]
+        self.plans, self.work, self.threads = {}, {}, {}
+
+    def plan(self, n):
+        """Row blocks for n examples: one list of blocks per thread."""
+        plan = self.plans.get((n, THREADS))
+        if plan is None:
+            threads = max(1, min(THREADS if n * self.hidden >= PARALLEL_MIN else 1, n))
+            n_blocks = max(-(-n // BLOCK_ROWS), threads)
+            edges = [n * i // n_blocks for i in range(n_blocks + 1)]
+            blocks = [slice(a, b) for a, b in zip(edges, edges[1:])]
+            shares = [n_blocks * k // threads for k in range(threads + 1)]
+            plan = self.plans[n, THREADS] = [blocks[a:b] for a, b in zip(shares, shares[1:])]
+        return plan
+
+    def outputs(self, n):
+        """One (n, width) output buffer per layer but the last, reused by every forward
+        on n examples. The two most recent n are kept (training and validation sets).
+
+        None instead, where no backward reads that output: a Dense layer's output z
+        before a tanh or sigmoid (their backward reads their own output). Forward then
+        writes z into a small scratch block that stays in the cache (see ``scratch``):
+        an (N, H) array less to write and read back on every epoch.
+        """
+        work = self.work
+        if n not in work:
+            if len(work) >= 2:
+                del work[next(iter(work))]
+            layers = self.layers
+            work[n] = [np.empty((n, width), dtype=self.dtype)
+                       if layer._backward_reads == "output" or after._backward_reads == "X" else None
+                       for layer, after, width in zip(layers, layers[1:], self.widths[1:])]
+        return work[n]
+
+    def scratch(self, k):
+        """Thread k's scratch block (room for BLOCK_ROWS x the widest layer) for outputs no
+        backward reads."""
+        if ("scratch", k) not in self.threads:
+            self.threads["scratch", k] = np.empty(BLOCK_ROWS * max(self.widths), dtype=self.dtype)
+        return self.threads["scratch", k]
+
+    def for_thread(self, k):
+        """What backward's thread k writes to: {layer index: (dW, db)}, the layers' own for
+        thread 0 and spare ones for the others, and {layer index: a block buffer for
+        d loss / d input of that layer}."""
+        if k not in self.threads:
+            spares = {i: (np.empty_like(self.layers[i].W), np.empty_like(self.layers[i].b)) for i in self.dense}
+            between = {i: np.empty((BLOCK_ROWS, self.widths[i]), dtype=self.dtype)
+                       for i in range(1, len(self.layers))}
+            self.threads[k] = (spares, between)
+        spares, between = self.threads[k]
+        if k == 0:  # read each time: a learner may have given a layer a new dW
+            return {i: (self.layers[i].dW, self.layers[i].db) for i in self.dense}, between
+        return spares, between

@@ -118,39 +118,42 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
     rng = np.random.default_rng(seed)
     history = History()
     watch = _DivergenceWatch()
+    score = _Scorer(model, loss, y, y_val)
+    # An MLP also offers all its parameters as one flat array: one optimiser step is then
+    # a few numpy calls, not a few per parameter (same numbers: the update is elementwise).
+    parameters = model._flat_parameters() if hasattr(model, "_flat_parameters") else model.parameters()
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         if batch_size is None or batch_size >= n:
-            batches = [(X, y)]
+            batches = [(X, None)]
         else:
             order = rng.permutation(n)
-            batches = [(X[order[i:i + batch_size]], y[order[i:i + batch_size]])
-                       for i in range(0, n, batch_size)]
-        total, correct = 0.0, 0.0
-        for Xb, yb in batches:
-            value, acc = _evaluate(model, loss, Xb, yb)
+            batches = [(X[rows], rows) for rows in (order[i:i + batch_size] for i in range(0, n, batch_size))]
+        total, correct = 0.0, 0
+        for Xb, rows in batches:
+            value, right = score(Xb, rows)
             if value is None:
                 break
             total += value * len(Xb)
-            correct += (acc or 0.0) * len(Xb)
+            correct = None if right is None else correct + right
             model.backward(loss.backward())
-            optimizer.step(model.parameters())
+            optimizer.step(parameters)
         else:
             value = total / n
-        val_value = val_acc = None
+        val_value = val_right = None
         if value is not None and has_val:
-            val_value, val_acc = _evaluate(model, loss, X_val, y_val)
+            val_value, val_right = score(X_val, validation=True)
         problem = watch.check(value, val_value if has_val else 0.0)
         if problem:
             _diverged(history, epoch, problem, optimizer)
             break
         history.loss.append(float(value))
-        if acc is not None:
-            history.accuracy.append(float(correct / n))
+        if correct is not None:
+            history.accuracy.append(correct / n)
         if has_val:
             history.val_loss.append(float(val_value))
-            if val_acc is not None:
-                history.val_accuracy.append(float(val_acc))
+            if val_right is not None:
+                history.val_accuracy.append(val_right / len(X_val))
         if callback is not None and callback(epoch, history, model) is False:
             break
     if not history.diverged and watch.ends_high():
@@ -161,18 +164,58 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
     return history
 
 
-def _evaluate(model, loss, X, y):
-    """Forward pass and loss: ``(loss, accuracy)``, or ``(None, None)`` if not finite."""
-    # A too-large step blows the weights up to inf or nan: let numpy carry on quietly
-    # here and report it as divergence, with a clear message, instead of warnings.
-    with np.errstate(over="ignore", invalid="ignore"):
-        out = model.forward(X)
-        if not np.all(np.isfinite(out)):
+class _Scorer:
+    """``score(X, rows)``: forward pass and loss, ``(mean loss, number right or None)``,
+    or ``(None, None)`` if not finite. ``rows`` picks the labels of a mini-batch;
+    ``validation=True`` scores against the validation labels.
+
+    ``train`` has checked X and y already, so this skips the checks that
+    ``model.forward`` and ``loss.forward`` make on every call (for a small network they
+    take more time than the maths): the labels are checked and converted once, the first
+    time the loss sees them. A loss class that defines its own ``forward`` is called
+    through it, as it is.
+    """
+
+    def __init__(self, model, loss, y, y_val):
+        self.loss = loss
+        self.forward = _unchecked(model, "_forward") or model.forward
+        self.labels = {False: y, True: y_val}
+        self.targets = {}
+        self.trusted = _unchecked(loss, "_forward_trusted") is not None
+
+    def __call__(self, X, rows=None, validation=False):
+        loss = self.loss
+        # A too-large step blows the weights up to inf or nan: let numpy carry on quietly
+        # here and report it as divergence, with a clear message, instead of warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = self.forward(X)
+            if not np.isfinite(out).all():
+                return None, None
+            if self.trusted:
+                t = self.targets.get(validation)
+                if t is None:
+                    y = self.labels[validation]
+                    t = self.targets[validation] = loss._targets(y, (len(y), out.shape[1]), out.dtype)
+                t = t if rows is None else t[rows]
+                value = loss._forward_trusted(out, t)
+                right = loss._n_correct(out, t)
+            else:
+                y = self.labels[validation] if rows is None else self.labels[validation][rows]
+                value = loss.forward(out, y)
+                accuracy = loss.accuracy(out, y)
+                right = None if accuracy is None else accuracy * len(out)
+        if not np.isfinite(value):
             return None, None
-        value = loss.forward(out, y)
-    if not np.isfinite(value):
-        return None, None
-    return value, loss.accuracy(out, y)
+        return value, right
+
+
+def _unchecked(obj, name):
+    """``obj``'s method ``name``, its forward without input checks, or None if it has none
+    or if its class overrides ``forward`` outside nnlib (a learner's subclass that, say,
+    records its inputs must see every call)."""
+    if getattr(type(obj).forward, "__module__", "").startswith("nnlib."):
+        return getattr(obj, name, None)
+    return None
 
 
 class _DivergenceWatch:
