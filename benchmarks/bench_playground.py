@@ -1,8 +1,10 @@
 """How long one change of a playground control takes: retrain and redraw.
 
 Prints the median time with the default settings (playground circle, 500 points,
-[2, 8, 8, 1], tanh, 300 epochs, full batch), then a table for a few other settings.
-``time_playground(repeats)`` returns that median in seconds, for the main benchmark.
+[2, 8, 8, 1], tanh, 300 epochs, full batch), then the redraw alone (the figure and
+its PNG, as after a retrain and as on a step of the epoch slider), then a table for a
+few other settings. ``time_playground(repeats)`` returns the first median in seconds,
+for the main benchmark.
 
 Usage: python benchmarks/bench_playground.py [repeats]
 """
@@ -13,6 +15,7 @@ import time
 import warnings
 
 import nnlib
+from nnlib import playground_figure
 
 SETTINGS = [
     ("defaults", {}),
@@ -49,12 +52,28 @@ def time_playground(repeats=11):
         return _time_change(nnlib.Playground(), {}, repeats)[0]
 
 
+def time_redraw(playground, repeats):
+    """Median seconds to draw the figure and encode its PNG: (at the last epoch, stepping the slider)."""
+    last = playground.history.epochs_run
+    redraw, step = [], []
+    for i in range(repeats):
+        start = time.perf_counter()
+        playground_figure.png_output(playground._draw(last))
+        redraw.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        playground.step_slider.value = (i * 37) % last  # a different epoch each time
+        step.append(time.perf_counter() - start)
+    return statistics.median(redraw), statistics.median(step)
+
+
 def main(repeats=11):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wall, cpu = _time_change(nnlib.Playground(), {}, repeats)
         print(f"playground, default settings: median {wall * 1000:.0f} ms per change "
               f"(retrain + redraw; {cpu * 1000:.0f} ms of CPU), {repeats} changes")
+        redraw, step = time_redraw(nnlib.Playground(), max(repeats, 15))
+        print(f"redraw + PNG: median {redraw * 1000:.1f} ms (epoch slider: {step * 1000:.1f} ms per step)")
         print(f"\n{'settings':32s} {'wall ms':>8s} {'CPU ms':>7s}  status")
         for name, values in SETTINGS:
             pg = nnlib.Playground()

@@ -25,12 +25,7 @@ def sigmoid(z):
     with ``e = exp(-|z|)``.
     """
     z = as_float_array(z, "z", allow_empty=True)
-    return _sigmoid(z, np.exp(-np.abs(z)))
-
-
-def _sigmoid(z, e):
-    """The stable sigmoid from ``e = exp(-|z|)``, without input checks (the BCE loss
-    computes ``e`` anyway and shares it)."""
+    e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 

@@ -16,7 +16,7 @@ from ._checks import (
     check_same_shape,
     reduce,
 )
-from .activations import _sigmoid, log_softmax, sigmoid, softmax
+from .activations import log_softmax, sigmoid, softmax
 
 # PyTorch's binary_cross_entropy clamps each log at -100, so p = 0 or p = 1 gives a
 # large but finite loss instead of inf. We do the same.
@@ -98,7 +98,7 @@ def binary_cross_entropy_with_logits(z, y, reduction="mean"):
     check_reduction(reduction)
     z = as_float_array(z, "z")
     y = _binary_targets(y, z.shape)
-    return reduce(_bce_with_logits(z, y)[0], reduction)
+    return reduce(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z))), reduction)
 
 
 def binary_cross_entropy_with_logits_grad(z, y):
@@ -106,13 +106,6 @@ def binary_cross_entropy_with_logits_grad(z, y):
     z = as_float_array(z, "z")
     y = _binary_targets(y, z.shape)
     return (sigmoid(z) - y) / z.size
-
-
-def _bce_with_logits(z, y):
-    """Per-element losses and ``sigmoid(z)``, without input checks, from one shared
-    ``exp(-|z|)`` (``BCEWithLogitsLoss`` needs both on every training step)."""
-    e = np.exp(-np.abs(z))
-    return np.maximum(z, 0.0) - z * y + np.log1p(e), _sigmoid(z, e)
 
 
 def _logits_and_labels(logits, y):

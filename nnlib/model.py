@@ -148,8 +148,7 @@ class MLP:
         # are the caller's.
         logits = np.empty((len(X), self.sizes[-1]), dtype=self.dtype)
         outs = fast.outputs(len(X)) + [logits]
-
-        steps = list(zip(self.layers, outs, fast.widths[1:] + [self.sizes[-1]]))
+        steps = list(zip(fast.layers, outs, fast.out_widths))
 
         def run(k, blocks):
             scratch = fast.scratch(k)
@@ -174,6 +173,10 @@ class MLP:
             raise ValueError(
                 f"dlogits must have the shape of the last logits {self._logits_shape}, got {describe(dlogits)}"
             )
+        return self._backward(dlogits)
+
+    def _backward(self, dlogits, want_dX=True):
+        """backward without the checks, for ``train``, which has no use for dX either."""
         fast = self._fast_state()
         if fast is None:
             for layer in reversed(self.layers):
@@ -184,16 +187,15 @@ class MLP:
         # Other threads sum their blocks' shares into spare dW and db, added to the
         # layers' own at the end.
         dlogits = np.asarray(dlogits)
-        dX = np.empty((len(dlogits), self.sizes[0]), dtype=self.dtype)
+        dX = np.empty((len(dlogits), self.sizes[0]), dtype=self.dtype) if want_dX else None
         plan = fast.plan(len(dlogits))
-        layers = list(enumerate(self.layers))[::-1]
 
         def run(k, blocks):
             grads, between = fast.for_thread(k)
             for j, rows in enumerate(blocks):
                 d = dlogits[rows]
-                for i, layer in layers:
-                    into = dX[rows] if i == 0 else between[i][:len(d)]
+                for i, layer in fast.backward_order:
+                    into = between[i][:len(d)] if i else dX if dX is None else dX[rows]
                     d = layer._backward_rows(rows, d, into, grads.get(i), first=(j == 0))
 
         _run_parallel(run, plan)
@@ -206,11 +208,10 @@ class MLP:
     def _fast_state(self):
         """The fast path's plans and buffers for the current layers, made again if
         ``layers`` changes; None if a layer lacks the fast path's private methods."""
-        key = tuple(map(id, self.layers))
-        if self._fast is None or self._fast.key != key:
+        if self._fast is None or self._fast.layers != self.layers:  # layers compare by identity
             if not all(hasattr(layer, "_backward_rows") for layer in self.layers):
                 return None
-            self._fast = _FastState(key, self.layers, self.sizes, self.dtype)
+            self._fast = _FastState(self.layers, self.sizes, self.dtype)
         return self._fast
 
     def parameters(self):
@@ -270,12 +271,14 @@ class _FastState:
     """What MLP's fast path keeps between calls: row blocks per thread for each N, work
     buffers for the layers' outputs, and per thread the buffers backward writes to."""
 
-    def __init__(self, key, layers, sizes, dtype):
-        self.key, self.layers, self.dtype = key, list(layers), dtype
+    def __init__(self, layers, sizes, dtype):
+        self.layers, self.dtype = list(layers), dtype
+        self.backward_order = list(enumerate(self.layers))[::-1]
         # widths[i]: the number of inputs of layer i (an activation keeps the width before it).
         self.widths = [sizes[0]]
         for layer in self.layers[:-1]:
             self.widths.append(layer.n_out if isinstance(layer, Dense) else self.widths[-1])
+        self.out_widths = self.widths[1:] + [sizes[-1]]
         self.dense = [i for i, layer in enumerate(self.layers) if isinstance(layer, Dense)]
         self.hidden = sum(sizes[1:-1]) or sizes[-1]
         self.plans, self.work, self.threads = {}, {}, {}

@@ -38,10 +38,38 @@ def grid_over(X, resolution=100, margin=0.1):
     lo, hi = X.min(axis=0), X.max(axis=0)
     # A single point (or a line of points) has no width: give the grid a width of 1.
     pad = np.where(hi - lo > 0, (hi - lo) * margin, 0.5)
-    xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
-    ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
+    return grid_between((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]), resolution)
+
+
+def grid_between(xlim, ylim, resolution=100):
+    """A (G*G, 2) grid over the rectangle xlim x ylim (each (low, high)), and its two axes (G,)."""
+    xs = np.linspace(xlim[0], xlim[1], resolution)
+    ys = np.linspace(ylim[0], ylim[1], resolution)
     gx, gy = np.meshgrid(xs, ys)
     return np.column_stack([gx.ravel(), gy.ravel()]), xs, ys
+
+
+def round_up(value, steps=(1, 1.5, 2, 3, 4, 5, 6, 8, 10)):
+    """The smallest number of the form step * 10**k (k an integer) that is >= value > 0."""
+    scale = 10.0 ** np.floor(np.log10(value))
+    return next(step * scale for step in steps if step * scale >= value * (1 - 1e-12))
+
+
+def round_limits(X, margin=0.1):
+    """(xlim, ylim) around the points X (N, 2): their range plus a margin, widened to a round step.
+
+    Two samples of the same data set get the same limits, so a figure that only redraws
+    its changing parts when the limits stay the same can do so after new data too.
+    """
+    X = _points(X)
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    span = np.where(hi - lo > 0, hi - lo, 1.0)
+    pad = span * margin
+    limits = []
+    for a in range(2):
+        step = round_up(span[a] / 8, steps=(1, 2, 5, 10))
+        limits.append((np.floor((lo[a] - pad[a]) / step) * step, np.ceil((hi[a] + pad[a]) / step) * step))
+    return tuple(limits)
 
 
 def scatter_classes(X, y, ax=None, marker="o", edge="white", label_prefix="", size=18):
@@ -77,10 +105,15 @@ def probability_of_class_1(model, X):
     return p if np.all(np.isfinite(p)) else None
 
 
-def _not_finite_note(ax):
-    ax.text(0.5, 0.5, "model output is not finite\n(training diverged)", transform=ax.transAxes,
-            ha="center", va="center", color="crimson", fontsize="small",
-            bbox=dict(facecolor="white", alpha=0.8, edgecolor="crimson"))
+NOT_FINITE = "model output is not finite\n(training diverged)"
+
+
+def note(ax, text):
+    """A short message in the middle of ``ax`` saying why there is no picture (red for divergence)."""
+    alarm = text == NOT_FINITE
+    return ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize="small",
+                   color="crimson" if alarm else "black",
+                   bbox=dict(facecolor="white", alpha=0.8, edgecolor="crimson") if alarm else None)
 
 
 def plot_decision_boundary(model, X, y, ax=None, resolution=100, X_val=None, y_val=None,
@@ -100,7 +133,7 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=100, X_val=None, y_v
     grid, xs, ys = grid_over(both, resolution)
     p = probability_of_class_1(model, grid)
     if p is None:
-        _not_finite_note(ax)
+        note(ax, NOT_FINITE)
     else:
         p = p.reshape(resolution, resolution)
         # imshow of the grid is the same picture as a filled contour, and much faster to draw.
@@ -134,6 +167,52 @@ def hidden_layer_outputs(model, X):
     return outputs
 
 
+TILE_GAP = 3  # blank pixels between the tiles of the hidden units' image
+
+
+def hidden_units_image(model, X, resolution=25, max_units=16):
+    """Every hidden unit's output over the plane as one image of tiles, one row per layer.
+
+    - model: an ``MLP``; X: (N, 2) points that set the range of the plane.
+    - resolution: G, grid points per side of each tile.
+    - max_units: at most this many tiles per row U (a wider layer shows its first units).
+
+    Returns ``(image, None)``, the image (L * (G + TILE_GAP), U * (G + TILE_GAP)) with nan
+    between the tiles and layer 1 in the top row (row 0 of the array is the bottom, as
+    with ``origin="lower"``); or ``(None, note)`` when there is nothing to show, and why.
+    Each tile is scaled to [0, 1]: 1 for the unit's largest output, 0 for its most
+    negative (tanh) or zero (relu, sigmoid), so it shows where that unit "fires".
+    """
+    grid, _, _ = grid_over(X, resolution)
+    if not all(np.all(np.isfinite(p)) for _, p, _ in model.parameters()):
+        return None, NOT_FINITE
+    with np.errstate(over="ignore", invalid="ignore"):
+        outputs = hidden_layer_outputs(model, grid)
+    if not outputs:
+        return None, "no hidden layer"
+    if not all(np.all(np.isfinite(h)) for h in outputs):
+        return None, NOT_FINITE
+    cols = min(max(h.shape[1] for h in outputs), max_units)
+    side = resolution + TILE_GAP
+    image = np.full((len(outputs) * side, cols * side), np.nan)
+    for row, h in enumerate(outputs):
+        lo = min(h.min(), 0.0)
+        for col in range(min(h.shape[1], cols)):
+            tile = h[:, col].reshape(resolution, resolution)
+            scale = max(tile.max() - lo, 1e-12) if lo == 0.0 else max(np.abs(tile).max(), 1e-12)
+            tile = tile / scale if lo == 0.0 else (tile / scale + 1) / 2
+            r0, c0 = (len(outputs) - 1 - row) * side, col * side
+            image[r0:r0 + resolution, c0:c0 + resolution] = tile
+    return image, None
+
+
+def layer_ticks(n_layers, resolution):
+    """Where the rows of ``hidden_units_image`` are: (positions, labels) for the y axis."""
+    side = resolution + TILE_GAP
+    return ([(n_layers - 1 - r) * side + resolution / 2 for r in range(n_layers)],
+            [f"layer {r + 1}" for r in range(n_layers)])
+
+
 def plot_hidden_units(model, X, ax=None, resolution=25, max_units=16):
     """Every hidden unit's output over the plane, one small tile per unit, one row per layer.
 
@@ -146,36 +225,15 @@ def plot_hidden_units(model, X, ax=None, resolution=25, max_units=16):
     All tiles form one image, which draws far faster than one axes per unit.
     """
     ax = _axes(ax, figsize=(6, 2.5))
-    grid, xs, ys = grid_over(X, resolution)
     ax.set_xticks([])
     ax.set_yticks([])
-    if not all(np.all(np.isfinite(p)) for _, p, _ in model.parameters()):
-        _not_finite_note(ax)
+    image, why = hidden_units_image(model, X, resolution, max_units)
+    if image is None:
+        note(ax, why)
         return ax
-    with np.errstate(over="ignore", invalid="ignore"):
-        outputs = hidden_layer_outputs(model, grid)
-    if not outputs:
-        ax.text(0.5, 0.5, "no hidden layer", transform=ax.transAxes, ha="center", va="center")
-        return ax
-    if not all(np.all(np.isfinite(h)) for h in outputs):
-        _not_finite_note(ax)
-        return ax
-    cols = min(max(h.shape[1] for h in outputs), max_units)
-    gap = 3
-    side = resolution + gap
-    image = np.full((len(outputs) * side, cols * side), np.nan)
-    for row, h in enumerate(outputs):
-        lo = min(h.min(), 0.0)
-        for col in range(min(h.shape[1], cols)):
-            tile = h[:, col].reshape(resolution, resolution)
-            scale = max(tile.max() - lo, 1e-12) if lo == 0.0 else max(np.abs(tile).max(), 1e-12)
-            tile = tile / scale if lo == 0.0 else (tile / scale + 1) / 2
-            r0, c0 = (len(outputs) - 1 - row) * side, col * side
-            image[r0:r0 + resolution, c0:c0 + resolution] = tile
     ax.imshow(np.ma.masked_invalid(image), origin="lower", cmap=CMAP, vmin=0, vmax=1,
               interpolation="nearest", aspect="equal")
-    ax.set_yticks([(len(outputs) - 1 - r) * side + resolution / 2 for r in range(len(outputs))],
-                  [f"layer {r + 1}" for r in range(len(outputs))], fontsize="small")
+    ax.set_yticks(*layer_ticks(image.shape[0] // (resolution + TILE_GAP), resolution), fontsize="small")
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -189,7 +247,7 @@ def plot_probability_scatter(model, X, ax=None, title="predicted probability"):
     p = probability_of_class_1(model, X)
     if p is None:
         ax.scatter(X[:, 0], X[:, 1], c="grey", s=14, edgecolors="none")
-        _not_finite_note(ax)
+        note(ax, NOT_FINITE)
     else:
         sc = ax.scatter(X[:, 0], X[:, 1], c=p, cmap=CMAP, vmin=0, vmax=1, s=14, edgecolors="none")
         ax.figure.colorbar(sc, ax=ax, label="P(class 1)")

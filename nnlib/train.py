@@ -3,6 +3,7 @@
 Shapes: N training examples, D features; labels y (N,). M validation examples.
 """
 
+import functools
 import time
 import warnings
 
@@ -122,6 +123,9 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
     # An MLP also offers all its parameters as one flat array: one optimiser step is then
     # a few numpy calls, not a few per parameter (same numbers: the update is elementwise).
     parameters = model._flat_parameters() if hasattr(model, "_flat_parameters") else model.parameters()
+    backward = _unchecked(model, "backward", "_backward")
+    # train has no use for d loss / d X, the input's gradient.
+    backward = model.backward if backward is None else functools.partial(backward, want_dX=False)
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         if batch_size is None or batch_size >= n:
@@ -130,19 +134,22 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
             order = rng.permutation(n)
             batches = [(X[rows], rows) for rows in (order[i:i + batch_size] for i in range(0, n, batch_size))]
         total, correct = 0.0, 0
-        for Xb, rows in batches:
-            value, right = score(Xb, rows)
-            if value is None:
-                break
-            total += value * len(Xb)
-            correct = None if right is None else correct + right
-            model.backward(loss.backward())
-            optimizer.step(parameters)
-        else:
-            value = total / n
-        val_value = val_right = None
-        if value is not None and has_val:
-            val_value, val_right = score(X_val, validation=True)
+        # A too-large step blows the weights up to inf or nan: let numpy carry on quietly
+        # here and report it as divergence, with a clear message, instead of warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for Xb, rows in batches:
+                value, right = score(Xb, rows)
+                if value is None:
+                    break
+                total += value * len(Xb)
+                correct = None if right is None else correct + right
+                backward(loss.backward())
+                optimizer.step(parameters)
+            else:
+                value = total / n
+            val_value = val_right = None
+            if value is not None and has_val:
+                val_value, val_right = score(X_val, validation=True)
         problem = watch.check(value, val_value if has_val else 0.0)
         if problem:
             _diverged(history, epoch, problem, optimizer)
@@ -178,43 +185,41 @@ class _Scorer:
 
     def __init__(self, model, loss, y, y_val):
         self.loss = loss
-        self.forward = _unchecked(model, "_forward") or model.forward
+        self.forward = _unchecked(model, "forward", "_forward") or model.forward
         self.labels = {False: y, True: y_val}
         self.targets = {}
-        self.trusted = _unchecked(loss, "_forward_trusted") is not None
+        self.trusted = _unchecked(loss, "forward", "_forward_trusted") is not None
 
     def __call__(self, X, rows=None, validation=False):
+        """Call it inside ``np.errstate(over="ignore", invalid="ignore")`` (see train)."""
         loss = self.loss
-        # A too-large step blows the weights up to inf or nan: let numpy carry on quietly
-        # here and report it as divergence, with a clear message, instead of warnings.
-        with np.errstate(over="ignore", invalid="ignore"):
-            out = self.forward(X)
-            if not np.isfinite(out).all():
-                return None, None
-            if self.trusted:
-                t = self.targets.get(validation)
-                if t is None:
-                    y = self.labels[validation]
-                    t = self.targets[validation] = loss._targets(y, (len(y), out.shape[1]), out.dtype)
-                t = t if rows is None else t[rows]
-                value = loss._forward_trusted(out, t)
-                right = loss._n_correct(out, t)
-            else:
-                y = self.labels[validation] if rows is None else self.labels[validation][rows]
-                value = loss.forward(out, y)
-                accuracy = loss.accuracy(out, y)
-                right = None if accuracy is None else accuracy * len(out)
+        out = self.forward(X)
+        if not np.isfinite(out).all():
+            return None, None
+        if self.trusted:
+            t = self.targets.get(validation)
+            if t is None:
+                y = self.labels[validation]
+                t = self.targets[validation] = loss._targets(y, (len(y), out.shape[1]), out.dtype)
+            t = t if rows is None else t[rows]
+            value = loss._forward_trusted(out, t, grad=not validation)
+            right = loss._n_correct(out, t)
+        else:
+            y = self.labels[validation] if rows is None else self.labels[validation][rows]
+            value = loss.forward(out, y)
+            accuracy = loss.accuracy(out, y)
+            right = None if accuracy is None else accuracy * len(out)
         if not np.isfinite(value):
             return None, None
         return value, right
 
 
-def _unchecked(obj, name):
-    """``obj``'s method ``name``, its forward without input checks, or None if it has none
-    or if its class overrides ``forward`` outside nnlib (a learner's subclass that, say,
-    records its inputs must see every call)."""
-    if getattr(type(obj).forward, "__module__", "").startswith("nnlib."):
-        return getattr(obj, name, None)
+def _unchecked(obj, public, private):
+    """``obj``'s method ``private``, its method ``public`` without input checks, or None if
+    it has none or if its class overrides ``public`` outside nnlib (a learner's subclass
+    that, say, records its inputs must see every call)."""
+    if getattr(getattr(type(obj), public, None), "__module__", "").startswith("nnlib."):
+        return getattr(obj, private, None)
     return None
 
 

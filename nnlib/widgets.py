@@ -5,20 +5,22 @@ controls with ``continuous_update=False``, one ``Output`` and a status line. A r
 builds a ``matplotlib.figure.Figure`` directly (not through pyplot, so nothing is
 shown as a side effect), then replaces the Output's contents with it. Displaying a
 panel shows only the widget, whose text form is stable.
+
+The playground redraws on every change of a control and on every step of its epoch
+slider, so it keeps one figure and redraws only what changed (``PlaygroundFigure``).
 """
 
-import base64
 import html
-import io
 import warnings
 
 import ipywidgets as w
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import data, layers, plots
+from . import data, layers
 from .model import MLP
 from .optim import SGD, Adam
+from .playground_figure import PlaygroundFigure, png_output
 from .train import TrainingDiverged, train
 
 
@@ -240,57 +242,21 @@ class Playground(_Shown):
 
     def _draw(self, epoch):
         """The figure of the network at ``epoch`` (its nearest earlier snapshot)."""
-        fig, (ax_boundary, ax_history, ax_units) = self._empty_axes()
-        if self.data is None:
-            return fig
-        X_train, y_train, X_val, y_val = self.data
+        if self._picture is None:
+            self._picture = PlaygroundFigure(self.figsize)
+        h = self.history
         if self.model is not None:
             self.model.set_weights(self.snapshots[max(e for e in self.snapshots if e <= epoch)])
-            plots.plot_decision_boundary(self.model, X_train, y_train, ax=ax_boundary, resolution=50,
-                                         X_val=X_val, y_val=y_val, size=12)
-            plots.plot_hidden_units(self.model, np.vstack([X_train, X_val]), ax=ax_units, resolution=20)
-            ax_units.set_title("each hidden unit's output (blue: high)", fontsize="small")
-            plots.plot_history(self.history, ax=ax_history,
-                               mark_epoch=epoch if epoch < self.history.epochs_run else None)
-            ax_history.relim()
-            ax_history.autoscale_view()
-        return fig
+        mark = epoch if h is not None and epoch < h.epochs_run else None
+        return self._picture.draw(self.data, self.model if h is not None else None, h, mark)
 
-    _axes = None
-
-    def _empty_axes(self):
-        """The figure's three axes, emptied for a redraw.
-
-        Making axes costs more than drawing a curve, so one Figure is kept and its axes
-        are emptied (the artists removed, which is cheap) instead of built anew. Fixed
-        positions, because an automatic layout would measure every label on every redraw.
-        """
-        if self._axes is None:
-            fig = Figure(figsize=self.figsize)
-            # A placeholder engine, not None: savefig resets a None engine from
-            # rcParams, and a notebook that turned on constrained layout would then
-            # warn on every redraw.
-            fig.set_layout_engine("none")
-            self._axes = (fig.add_axes((0.06, 0.11, 0.36, 0.85)), fig.add_axes((0.51, 0.56, 0.41, 0.40)),
-                          fig.add_axes((0.51, 0.02, 0.45, 0.36)))
-        fig = self._axes[0].figure
-        for ax in fig.axes:
-            if ax not in self._axes:  # the accuracy axis that plot_history added last time
-                fig.delaxes(ax)
-        for ax in self._axes:
-            for artist in [*ax.lines, *ax.images, *ax.collections, *ax.texts]:
-                artist.remove()
-            if ax.get_legend() is not None:
-                ax.get_legend().remove()
-            ax.set_title("")
-            ax.ignore_existing_data_limits = True
-        return fig, self._axes
+    _picture = None
 
     def _show(self, fig, status):
         self.figure = fig
         self.status = status
         self.status_label.value = html.escape(status)
-        self.out.outputs = (_png_output(fig),)
+        self.out.outputs = (png_output(fig),)
 
 
 def _playground_controls():
@@ -420,16 +386,3 @@ def settings_as_code(v, made=None):
         "nnlib.plot_decision_boundary(model, X_train, y_train, X_val=X_val, y_val=y_val)",
     ]
     return "\n".join(lines)
-
-
-def _png_output(fig):
-    """The figure as an Output widget's PNG entry, rendered once at screen resolution."""
-    buf = io.BytesIO()
-    # Fast compression: the image is shown once, and size matters less than time here.
-    fig.savefig(buf, format="png", dpi=72, pil_kwargs={"compress_level": 1})
-    return {
-        "output_type": "display_data",
-        "data": {"image/png": base64.b64encode(buf.getvalue()).decode("ascii"),
-                 "text/plain": f"<Figure size {fig.bbox.width:.0f}x{fig.bbox.height:.0f} with {len(fig.axes)} Axes>"},
-        "metadata": {},
-    }

@@ -6,6 +6,8 @@ Shapes: N examples, D inputs, H outputs of a layer, C classes.
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nnlib
 
@@ -376,3 +378,17 @@ def test_bce_with_logits_bad_labels(logits, y, message):
 def test_mse_loss_bad_target_shape():
     with pytest.raises(ValueError, match=r"y must match the predictions \(3, 1\) \(or be \(3,\)\), got \(2, 1\)"):
         nnlib.MSELoss().forward(np.zeros((3, 1)), [0.0, 1.0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(-1e308, 1e308), st.integers(0, 1)), min_size=1, max_size=20))
+def test_bce_layer_matches_the_loss_functions_for_any_finite_logit(pairs):
+    # The layer computes the loss and p - y in another form (see BCEWithLogitsLoss); it
+    # must give the numbers of binary_cross_entropy_with_logits and its _grad.
+    z = np.array([p[0] for p in pairs])
+    y = np.array([p[1] for p in pairs])
+    loss = nnlib.BCEWithLogitsLoss()
+    value = loss.forward(z, y)
+    assert value == pytest.approx(nnlib.binary_cross_entropy_with_logits(z, y), rel=1e-12, abs=1e-300)
+    np.testing.assert_allclose(loss.backward(), nnlib.binary_cross_entropy_with_logits_grad(z, y),
+                               rtol=1e-12, atol=1e-17)

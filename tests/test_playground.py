@@ -1,16 +1,21 @@
 """The playground, driven through its controls as a learner (or a browser) would."""
 
+import base64
+import io
 import itertools
+import struct
+import zlib
 
 import ipywidgets as w
 import numpy as np
+import PIL.Image
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 import nnlib
-from nnlib import widgets
+from nnlib import playground_figure, plots, widgets
 
 CONTROLS = ["dataset", "noise", "n_points", "val_fraction", "positive_fraction", "hidden_layers", "units",
             "activation", "loss", "optimizer", "lr", "batch_size", "epochs", "data_seed", "init_seed"]
@@ -29,6 +34,34 @@ def quick():
 
 def finite(history):
     return all(np.all(np.isfinite(v)) for v in history.as_dict().values())
+
+
+def shown(playground):
+    """The PNG the playground shows now, decoded: (H, W, 4) bytes."""
+    png = base64.b64decode(playground.out.outputs[0]["data"]["image/png"])
+    return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def drawn_from_scratch(fig):
+    """The figure drawn anew by matplotlib, every artist, at the playground's resolution."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="rgba", dpi=72)
+    width, height = fig.canvas.get_width_height()
+    return np.frombuffer(buf.getvalue(), np.uint8).reshape(height, width, 4)
+
+
+def assert_shows_what_matplotlib_draws(playground):
+    """The redraw (background pasted back, changing artists drawn over it) matches a full draw.
+
+    A handful of pixels may differ: where the plane's frame, drawn again over the
+    heatmap, crosses its tick marks, and at the edge of the legend pasted over the curves.
+    """
+    differs = np.any(shown(playground) != drawn_from_scratch(playground.figure), axis=2)
+    assert differs.sum() <= 40, f"{differs.sum()} pixels differ from a full draw"
+
+
+def visible(artists):
+    return [a for a in artists if a.get_visible()]
 
 
 def test_defaults_solve_the_playground_circle(default):
@@ -64,12 +97,92 @@ def test_controls_are_the_widgets_the_browser_tests_look_for(default):
 def test_the_figure_shows_boundary_curves_and_hidden_units(default):
     fig = default.figure
     assert isinstance(fig, Figure)
-    boundary, history, units = fig.axes[:3]
-    assert len(boundary.images) == 1 and len(units.images) == 1
+    boundary, history, units, accuracy = fig.axes
+    assert len(visible(boundary.images)) == 1 and len(visible(units.images)) == 1
+    assert len(visible(boundary.collections)) == 5  # the 0.5 boundary, dots and triangles of both classes
     np.testing.assert_array_equal(history.lines[0].get_ydata(), default.history.loss)
+    np.testing.assert_array_equal(history.lines[1].get_ydata(), default.history.val_loss)
+    np.testing.assert_array_equal(accuracy.lines[1].get_ydata(), default.history.val_accuracy)
+    assert [t.get_text() for t in units.get_yticklabels()] == ["layer 1", "layer 2"]
     (output,) = default.out.outputs
-    assert output["data"]["image/png"].startswith("iVBOR")  # a base64 PNG
+    assert output["data"]["text/plain"] == "<Figure size 720x302 with 4 Axes>"
+    assert shown(default).shape == (302, 720, 4)  # 10 x 4.2 inches at 72 pixels per inch
     assert default.status_label.value == default.status
+    assert_shows_what_matplotlib_draws(default)
+
+
+def test_the_heatmap_is_the_models_probability_over_the_plane(default):
+    boundary = default.figure.axes[0]
+    X_train, _, X_val, _ = default.data
+    X = np.vstack([X_train, X_val])
+    (x0, x1), (y0, y1) = boundary.get_xlim(), boundary.get_ylim()
+    assert x0 < X[:, 0].min() and X[:, 0].max() < x1 and y0 < X[:, 1].min() and X[:, 1].max() < y1
+    heat = boundary.images[0]
+    assert heat.get_extent() == [x0, x1, y0, y1]
+    # Where the model says class 1 the heatmap is blue, where it says class 0, red.
+    rgba = np.asarray(heat.get_array()).astype(float)
+    G = rgba.shape[0]
+    grid, _, _ = plots.grid_between((x0, x1), (y0, y1), G)
+    p = default.model.predict_proba(grid).reshape(G, G)
+    assert np.all((rgba[..., 2] > rgba[..., 0])[p > 0.6]) and np.all((rgba[..., 0] > rgba[..., 2])[p < 0.4])
+    # The boundary line runs where the probability is one half (up to the straight
+    # interpolation between grid points, a quarter of a unit apart).
+    line = np.vstack(boundary.collections[0].get_segments())
+    assert len(line) > 20
+    np.testing.assert_allclose(default.model.predict_proba(line), 0.5, atol=0.1)
+
+
+def test_redraws_paste_the_background_back_until_limits_or_labels_change():
+    pg = nnlib.Playground(epochs=50)
+    canvas = pg.figure.canvas
+    background = canvas._background
+    pg.step_slider.value = 10
+    pg.controls["lr"].value = 0.05  # same limits, labels and layers: the background is kept
+    assert canvas._background is background
+    assert_shows_what_matplotlib_draws(pg)
+    cross_entropy, cross_entropy_top = shown(pg), pg.figure.axes[1].get_ylim()[1]
+    pg.controls["loss"].value = "MSE"  # a lower loss: another range on the loss axis
+    assert canvas._background is not background
+    bottom, top = pg.figure.axes[1].get_ylim()
+    assert bottom < 0 and max(pg.history.loss + pg.history.val_loss) <= top < cross_entropy_top
+    assert_shows_what_matplotlib_draws(pg)
+    left_of_loss_axis = (slice(0, 160), slice(330, 370))  # the loss axis' tick labels
+    assert np.any(shown(pg)[left_of_loss_axis] != cross_entropy[left_of_loss_axis])
+
+
+def test_a_change_of_hidden_layers_redraws_their_rows():
+    pg = nnlib.Playground(epochs=20)
+    units = pg.figure.axes[2]
+    for layers in (3, 1, 4):
+        pg.controls["hidden_layers"].value = layers
+        assert [t.get_text() for t in units.get_yticklabels()] == [f"layer {r + 1}" for r in range(layers)]
+        rows = np.asarray(units.images[0].get_array()).shape[0]
+        assert rows == layers * (playground_figure.PlaygroundFigure.TILE + plots.TILE_GAP)
+        assert_shows_what_matplotlib_draws(pg)
+
+
+def test_savefig_still_draws_every_artist(default):
+    buf = io.BytesIO()
+    default.figure.savefig(buf, format="png", dpi=50)
+    image = np.asarray(PIL.Image.open(buf))
+    assert image.shape[:2] == (210, 500)
+    # savefig drew on the canvas: the next redraw must still paste a correct picture.
+    default._show(default._draw(default.history.epochs_run), default.status)
+    assert_shows_what_matplotlib_draws(default)
+
+
+def test_png_holds_the_exact_pixels():
+    rgba = np.random.default_rng(0).integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
+    png = playground_figure._png(rgba)
+    np.testing.assert_array_equal(np.asarray(PIL.Image.open(io.BytesIO(png))), rgba)
+    # Every chunk carries the right checksum (strict decoders refuse a wrong one).
+    at = 8
+    while at < len(png):
+        (length,) = struct.unpack(">I", png[at:at + 4])
+        kind_and_data = png[at + 4:at + 8 + length]
+        assert struct.unpack(">I", png[at + 8 + length:at + 12 + length])[0] == zlib.crc32(kind_and_data)
+        at += 12 + length
+    assert at == len(png) and kind_and_data == b"IEND"
 
 
 def test_learning_rate_10_reports_divergence_and_draws_only_finite_numbers(quick):
@@ -80,7 +193,9 @@ def test_learning_rate_10_reports_divergence_and_draws_only_finite_numbers(quick
     assert quick.status == h.message
     assert finite(h)
     assert all(np.all(np.isfinite(line.get_ydata())) for ax in quick.figure.axes for line in ax.lines)
-    assert len(quick.figure.axes[0].images) == 1  # the boundary of the last good epoch
+    assert len(visible(quick.figure.axes[0].images)) == 1  # the boundary of the last good epoch
+    assert quick.figure.axes[1].get_title().startswith(f"diverged at epoch {h.diverged_epoch}")
+    assert_shows_what_matplotlib_draws(quick)
     quick.controls["lr"].value = 0.1
     assert not quick.history.diverged and "diverged" not in quick.status
 
@@ -90,7 +205,9 @@ def test_no_hidden_layer_trains_a_straight_line_that_fails_on_the_circle(quick):
     quick.controls["hidden_layers"].value = 0
     assert quick.model.sizes == [2, 1]
     assert quick.history.accuracy[-1] < 0.7
-    assert "no hidden layer" in quick.figure.axes[2].texts[0].get_text()
+    units = quick.figure.axes[2]
+    assert [t.get_text() for t in visible(units.texts)] == ["no hidden layer"]
+    assert visible(units.images) == [] and units.get_yticklabels() == []
 
 
 def test_one_point_per_class(quick):
@@ -166,7 +283,10 @@ def test_step_slider_scrubs_through_recorded_epochs_without_retraining():
     pg.step_slider.value = 20
     assert pg.status.startswith(f"epoch 20 of 50 (weights of epoch 20): loss {h.loss[19]:.4f}")
     history_axes = pg.figure.axes[1]
-    assert history_axes.lines[-1].get_xdata()[0] == 20
+    assert history_axes.lines[-1].get_xdata()[0] == 20 and history_axes.lines[-1].get_visible()
+    assert_shows_what_matplotlib_draws(pg)
+    pg.step_slider.value = 50  # the last epoch: no mark
+    assert not history_axes.lines[-1].get_visible()
 
 
 def test_long_runs_keep_about_a_hundred_snapshots():
@@ -265,3 +385,19 @@ def test_redraws_stay_silent_when_a_notebook_turned_on_constrained_layout():
         pg.controls["lr"].value = 0.05
         pg.step_slider.value = 1
     assert pg.status.startswith("epoch 1 of 20")
+
+
+def test_settings_the_library_refuses_show_the_data_and_say_why(monkeypatch):
+    pg = nnlib.Playground(epochs=20)
+
+    def refuse(splits, v):
+        raise ValueError("lr must be positive")
+
+    monkeypatch.setattr(widgets, "_train", refuse)
+    pg.controls["lr"].value = 0.05
+    assert pg.status == "cannot train with these settings: lr must be positive"
+    assert pg.model is None and pg.history is None
+    boundary, history, units, accuracy = pg.figure.axes
+    assert visible(boundary.images) == [] and len(visible(boundary.collections)) == 4  # the points only
+    assert visible(history.lines) == visible(accuracy.lines) == visible(units.images) == []
+    assert_shows_what_matplotlib_draws(pg)

@@ -134,3 +134,47 @@ def test_hidden_units_view_without_hidden_layers_or_with_nan_says_so():
     assert len(ax.images) == 0 and ax.texts[0].get_text() == "no hidden layer"
     ax = plots.plot_hidden_units(broken_model(), X, ax=new_ax())
     assert len(ax.images) == 0 and "not finite" in ax.texts[0].get_text()
+
+
+def test_round_up_goes_to_the_next_round_number():
+    assert plots.round_up(0.72) == pytest.approx(0.8)
+    assert plots.round_up(0.8) == pytest.approx(0.8)  # already round: kept
+    assert plots.round_up(0.25) == pytest.approx(0.3)
+    assert plots.round_up(1234.0) == pytest.approx(1500.0)
+    assert plots.round_up(7.0, steps=(1, 2, 5, 10)) == pytest.approx(10.0)
+
+
+def test_round_limits_pad_the_range_and_round_it_outward():
+    X = np.array([[-5.0, -2.0], [5.0, 3.0]])
+    X_copy = X.copy()
+    # x: range 10, padded to -6..6, step 2 (10 / 8 rounded up to 1, 2 or 5); y: range 5,
+    # padded to -2.5..3.5, step 1.
+    (x0, x1), (y0, y1) = plots.round_limits(X)
+    assert (x0, x1, y0, y1) == pytest.approx((-6.0, 6.0, -3.0, 4.0))
+    assert np.array_equal(X, X_copy)
+    # Two samples of one data set share their limits.
+    assert plots.round_limits(nnlib.make_playground_circle(500, seed=1)[0]) == \
+        plots.round_limits(nnlib.make_playground_circle(500, seed=2)[0])
+
+
+def test_grid_between_spans_the_rectangle():
+    grid, xs, ys = plots.grid_between((-1.0, 1.0), (0.0, 4.0), 3)
+    np.testing.assert_allclose(xs, [-1, 0, 1])
+    np.testing.assert_allclose(ys, [0, 2, 4])
+    np.testing.assert_allclose(grid[:4], [[-1, 0], [0, 0], [1, 0], [-1, 2]])
+
+
+def test_hidden_units_image_puts_layer_1_on_top_and_says_why_when_empty():
+    X, _ = nnlib.make_xor(20, seed=0)
+    model = nnlib.MLP([2, 4, 2, 1], activation="sigmoid", seed=0)
+    image, why = plots.hidden_units_image(model, X, resolution=6, max_units=3)
+    assert why is None and image.shape == (2 * 9, 3 * 9)
+    grid, _, _ = plots.grid_over(X, 6)
+    h1, h2 = plots.hidden_layer_outputs(model, grid)
+    top_left = image[9:15, 0:6]  # layer 1, unit 1: scaled so that its largest output is 1
+    np.testing.assert_allclose(top_left, h1[:, 0].reshape(6, 6) / h1[:, 0].max())
+    assert np.all(np.isnan(image[0:6, 2 * 9:]))  # layer 2 has no third unit
+    positions, labels = plots.layer_ticks(2, 6)
+    assert positions == [9 + 3, 3] and labels == ["layer 1", "layer 2"]
+    assert plots.hidden_units_image(nnlib.MLP([2, 1], seed=0), X) == (None, "no hidden layer")
+    assert plots.hidden_units_image(broken_model(), X) == (None, plots.NOT_FINITE)
