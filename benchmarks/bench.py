@@ -4,8 +4,8 @@ The task: circle data (X uniform in [-1, 1]^2, label 1 inside radius 0.6), a net
 2 -> H -> 1 with tanh and a sigmoid output, mean binary cross entropy, full-batch
 gradient descent with momentum 0.9 (learning rate 1), the same initial weights copied
 into every library. Sizes (N, H) = (1000, 16), (10000, 64), (100000, 64), in float64
-and float32. Each library is warmed up, then timed ``repeats`` times (one library after
-the other, with a pause between them); the table shows medians.
+and float32. Each library is warmed up, then timed ``repeats`` times (the libraries take
+turns, with a pause before each turn); the table shows medians.
 
 - ms/epoch: one epoch of each library's own training loop (nnlib ``train``,
   scikit-learn ``MLPClassifier.fit`` with solver "sgd" and ``batch_size=N``,
@@ -20,7 +20,7 @@ optional and its column says "not installed" without it.
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, when set, slow a current numpy down; this
 script restarts itself without them (and says so). ``--keep-env`` keeps them.
 
-Usage: python benchmarks/bench.py [--repeats 7] [--sizes small|all] [--interleave] [--threads N]
+Usage: python benchmarks/bench.py [--repeats 7] [--sizes small|all] [--one-after-another] [--threads N]
                                   [--keep-env]
 """
 
@@ -146,9 +146,11 @@ def seconds(run, n):
     return time.perf_counter() - start
 
 
-def time_side_by_side(runs, repeats, interleave=False):
-    """Median ms per epoch of each run: all the repeats of one run, then the next
-    (``interleave``: the runs take turns in every repeat, fairer when the load changes)."""
+def time_side_by_side(runs, repeats, interleave=True):
+    """Median ms per epoch of each run. ``interleave``: the runs take turns in every
+    repeat, so that a change in the machine's speed during the run (on a shared virtual
+    machine the same code can take twice as long from one second to the next) touches
+    every library alike; else all the repeats of one run, then the next."""
     epochs = {}
     for run in runs:
         run.epochs(1)  # warm-up: first-call costs, buffers, caches
@@ -231,8 +233,8 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--sizes", choices=["small", "all"], default="all",
                         help="small: only the first two sizes")
-    parser.add_argument("--interleave", action="store_true",
-                        help="libraries take turns in every repeat instead of one after another")
+    parser.add_argument("--one-after-another", action="store_true",
+                        help="all repeats of one library, then the next (default: they take turns)")
     parser.add_argument("--threads", type=int, default=None,
                         help="limit nnlib, BLAS, OpenMP and PyTorch to this many threads (default: theirs)")
     parser.add_argument("--keep-env", action="store_true",
@@ -264,7 +266,7 @@ def main(argv=None):
                 runs.append(SklearnRun(X, y, weights))
             if torch is not None:
                 runs.append(TorchRun(X, y, weights))
-            ms = time_side_by_side(runs, args.repeats, args.interleave)
+            ms = time_side_by_side(runs, args.repeats, not args.one_after_another)
             ours = ms["nnlib"]
             skl = ms.get("scikit-learn", "not installed")
             tch = ms.get("PyTorch", "not installed")

@@ -211,14 +211,14 @@ class Tanh(Layer):
     def _forward_rows(self, X, out):
         if out.dtype != np.float64:
             return np.tanh(X, out=out)
-        # numpy's float64 tanh is not vectorised on common x86 builds (about 14 ns a
-        # number, against 5 for exp), and it is most of an epoch's time. The identity
-        # tanh(z) = 2 / (1 + exp(-2z)) - 1 gives the same values to within 4e-16 at about
-        # half the cost. exp(-2z) would overflow below z = -354: clamping z at -20, where
-        # tanh is already -1 in float64, keeps it finite (and is cheaper than np.clip).
-        np.maximum(X, -20.0, out=out)
-        out *= -2.0
-        np.exp(out, out=out)
+        # numpy's float64 tanh is not vectorised on common x86 builds (about 18 ns a
+        # number here, against 10 for exp), and it is most of an epoch's time. The
+        # identity tanh(z) = 2 / (1 + exp(-2z)) - 1 gives the same values to within 4e-16
+        # at about 60 % of the cost. Below z = -354, exp(-2z) overflows to inf, quietly
+        # here, and 2 / inf - 1 is -1: tanh's value in float64 there anyway.
+        np.multiply(X, -2.0, out=out)
+        with np.errstate(over="ignore"):
+            np.exp(out, out=out)
         out += 1.0
         np.divide(2.0, out, out=out)
         out -= 1.0
