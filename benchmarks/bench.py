@@ -81,12 +81,20 @@ class NnlibRun:
     def __init__(self, X, y, weights):
         self.X, self.y = X, y
         self.model = nnlib.MLP([2, weights[0].shape[1], 1], activation="tanh", dtype=X.dtype)
+        self.weights = weights
         self.model.set_weights(weights)
         self.optimizer = nnlib.SGD(lr=LR, momentum=MOMENTUM)
         self.loss = nnlib.BCEWithLogitsLoss()
 
     def epochs(self, n):
-        nnlib.train(self.model, self.X, self.y, self.loss, self.optimizer, n)
+        """Run n epochs from the initial weights; returns how many ran. A run that goes on
+        from weights trained by the timings before can bounce (learning rate 1) and stop
+        as diverged, so every timing starts at the same place."""
+        self.model.set_weights(self.weights)
+        self.optimizer.reset()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", nnlib.TrainingDiverged)
+            return nnlib.train(self.model, self.X, self.y, self.loss, self.optimizer, n).epochs_run
 
 
 class SklearnRun:
@@ -112,6 +120,7 @@ class SklearnRun:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             self.clf.fit(self.X, self.y)
+        return n
 
 
 class TorchRun:
@@ -138,12 +147,14 @@ class TorchRun:
             loss = self.loss(self.net(self.X), self.y)
             loss.backward()
             self.optimizer.step()
+        return n
 
 
-def seconds(run, n):
+def seconds_per_epoch(run, n):
+    """Seconds per epoch over (up to) n epochs of ``run``."""
     start = time.perf_counter()
-    run.epochs(n)
-    return time.perf_counter() - start
+    ran = run.epochs(n)
+    return (time.perf_counter() - start) / max(ran, 1)
 
 
 def time_side_by_side(runs, repeats, interleave=True):
@@ -154,7 +165,7 @@ def time_side_by_side(runs, repeats, interleave=True):
     epochs = {}
     for run in runs:
         run.epochs(1)  # warm-up: first-call costs, buffers, caches
-        one = min(seconds(run, 1) for _ in range(2))
+        one = min(seconds_per_epoch(run, 1) for _ in range(2))
         epochs[run.name] = int(np.clip(SECONDS_PER_TIMING / max(one, 1e-6), 1, 500))
     times = {run.name: [] for run in runs}
     turns = [runs] * repeats if interleave else [[run] * repeats for run in runs]
@@ -164,7 +175,7 @@ def time_side_by_side(runs, repeats, interleave=True):
         time.sleep(SETTLE_SECONDS)
         for run in turn:
             n = epochs[run.name]
-            times[run.name].append(seconds(run, n) / n)
+            times[run.name].append(seconds_per_epoch(run, n))
     return {name: 1000 * statistics.median(t) for name, t in times.items()}
 
 

@@ -285,14 +285,14 @@ class _FastState:
 
     def plan(self, n):
         """Row blocks for n examples: one list of blocks per thread."""
-        plan = self.plans.get((n, THREADS))
+        plan = self.plans.get((n, THREADS, PARALLEL_MIN))
         if plan is None:
             threads = max(1, min(THREADS if n * self.hidden >= PARALLEL_MIN else 1, n))
             n_blocks = max(-(-n // BLOCK_ROWS), threads)
             edges = [n * i // n_blocks for i in range(n_blocks + 1)]
             blocks = [slice(a, b) for a, b in zip(edges, edges[1:])]
             shares = [n_blocks * k // threads for k in range(threads + 1)]
-            plan = self.plans[n, THREADS] = [blocks[a:b] for a, b in zip(shares, shares[1:])]
+            plan = self.plans[n, THREADS, PARALLEL_MIN] = [blocks[a:b] for a, b in zip(shares, shares[1:])]
         return plan
 
     def outputs(self, n):
