@@ -27,17 +27,19 @@ BLOCK_ROWS = 1024
 THREADS = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
 PARALLEL_MIN = 100_000
 
-_pool, _pool_size = None, 0
+_pool, _pool_size, _pool_pid = None, 0, None
 
 
 def _run_parallel(work, chunks):
     """``work(k, chunk)`` for every chunk: the first on this thread, the others on a pool."""
-    global _pool, _pool_size
+    global _pool, _pool_size, _pool_pid
     if len(chunks) == 1:
         work(0, chunks[0])
         return
-    if _pool_size < len(chunks) - 1:
-        _pool, _pool_size = ThreadPoolExecutor(len(chunks) - 1, thread_name_prefix="nnlib"), len(chunks) - 1
+    # A new pool in a forked child process too: the parent's threads do not exist there.
+    if _pool_size < len(chunks) - 1 or _pool_pid != os.getpid():
+        _pool = ThreadPoolExecutor(len(chunks) - 1, thread_name_prefix="nnlib")
+        _pool_size, _pool_pid = len(chunks) - 1, os.getpid()
     futures = [_pool.submit(work, k, chunk) for k, chunk in enumerate(chunks) if k > 0]
     work(0, chunks[0])
     for future in futures:

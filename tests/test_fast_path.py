@@ -6,6 +6,10 @@ steps all parameters at once. Each test here compares one of those routes with t
 plain one the lessons show (layer.forward / layer.backward, per-parameter steps).
 """
 
+import os
+import time
+import warnings
+
 import numpy as np
 import pytest
 
@@ -174,3 +178,31 @@ def test_bad_labels_are_refused_once_before_training_with_their_name():
     with pytest.raises(ValueError, match=r"got 5"):
         nnlib.train(nnlib.MLP([2, 3, 1]), X, np.zeros(30), nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 3,
                     X_val=np.zeros((3, 2)), y_val=y_val)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.parametrize("threads", [2], indirect=True)
+def test_a_forked_child_process_can_still_use_threads(threads):
+    model = nnlib.MLP([2, 8, 1], seed=0)
+    X = np.random.default_rng(0).normal(size=(3000, 2))
+    expected = model.forward(X)  # starts the thread pool in this process
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork in a process with threads
+        pid = os.fork()
+    if pid == 0:  # the child: exit 0 only if threaded forward works and agrees
+        ok = False
+        try:
+            ok = np.array_equal(model.forward(X), expected)
+        finally:
+            os._exit(0 if ok else 1)
+    # Without a pool of its own, the child would wait forever for the parent's threads.
+    for _ in range(200):
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked child hung in a threaded forward pass")
+    assert os.waitstatus_to_exitcode(status) == 0
