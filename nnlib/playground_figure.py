@@ -41,6 +41,14 @@ class _BlitCanvas(FigureCanvasAgg):
     def forget_background(self):
         self._background = None
 
+    def print_figure(self, *args, **kwargs):
+        # savefig draws the figure at its own size and dpi, and some matplotlib versions
+        # keep what it drew (a renderer, resampled images): start afresh after it.
+        try:
+            return super().print_figure(*args, **kwargs)
+        finally:
+            self.forget_background()
+
     def draw(self):
         if self._background is None:
             super().draw()  # while not saving, matplotlib leaves out the animated artists
