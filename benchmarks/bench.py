@@ -5,7 +5,8 @@ The task: circle data (X uniform in [-1, 1]^2, label 1 inside radius 0.6), a net
 gradient descent with momentum 0.9 (learning rate 1), the same initial weights copied
 into every library. Sizes (N, H) = (1000, 16), (10000, 64), (100000, 64), in float64
 and float32. Each library is warmed up, then timed ``repeats`` times (the libraries take
-turns, with a pause before each turn); the table shows medians.
+turns, each repeat starting with another one, with a pause before each timing); the
+table shows medians.
 
 - ms/epoch: one epoch of each library's own training loop (nnlib ``train``,
   scikit-learn ``MLPClassifier.fit`` with solver "sgd" and ``batch_size=N``,
@@ -168,12 +169,15 @@ def time_side_by_side(runs, repeats, interleave=True):
         one = min(seconds_per_epoch(run, 1) for _ in range(2))
         epochs[run.name] = int(np.clip(SECONDS_PER_TIMING / max(one, 1e-6), 1, 500))
     times = {run.name: [] for run in runs}
-    turns = [runs] * repeats if interleave else [[run] * repeats for run in runs]
-    for turn in turns:
-        # The previous library's idle worker threads spin for a while after its last
-        # call (and steal a core from the next one): let them settle first.
-        time.sleep(SETTLE_SECONDS)
+    # Interleaved, each repeat starts with another library, so that none is always the
+    # one that runs first after a pause.
+    order = [runs[i % len(runs):] + runs[:i % len(runs)] for i in range(repeats)] if interleave else \
+        [[run] * repeats for run in runs]
+    for turn in order:
         for run in turn:
+            # The previous library's idle worker threads spin for a while after its
+            # last call (and steal a core from the next one): let them settle first.
+            time.sleep(SETTLE_SECONDS)
             n = epochs[run.name]
             times[run.name].append(seconds_per_epoch(run, n))
     return {name: 1000 * statistics.median(t) for name, t in times.items()}
