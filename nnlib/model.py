@@ -24,7 +24,8 @@ BLOCK_ROWS = 1024
 # The results match the plain layer loop to rounding (about 1e-15 in float64): sums come
 # in another order, and float64 tanh from an identity (Tanh). They do not depend on timing:
 # each thread sums its own blocks, and those partial sums are added in a fixed order.
-THREADS = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+THREADS = min(_CORES, 8)
 PARALLEL_MIN = 100_000
 
 _pool, _pool_size, _pool_pid = None, 0, None
