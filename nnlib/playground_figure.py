@@ -16,6 +16,8 @@ from contourpy import contour_generator
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox, IdentityTransform
 
 from . import plots
 
@@ -27,7 +29,9 @@ class _BlitCanvas(FigureCanvasAgg):
     tick label, axis label, title), and a redraw of the playground changes none of them.
     So the first draw keeps the picture without the animated artists (the "background")
     and later draws paste it back and draw only the animated artists over it. Whoever
-    changes a still part (limits, ticks, a title) calls ``forget_background()``.
+    changes a still part (limits, ticks, a title) calls ``forget_background(axes)`` with
+    the axes it changed: only their part of the background is drawn again (a quarter
+    of the cost of the whole), or all of it if they overlap another axes' part.
     ``savefig`` is unaffected: it draws every artist itself.
 
     ``on_top``: still artists (a legend) whose pixels are pasted again over the animated
@@ -36,10 +40,22 @@ class _BlitCanvas(FigureCanvasAgg):
     """
 
     _background = None
+    _stale = ()
     on_top = ()
 
-    def forget_background(self):
-        self._background = None
+    def __init__(self, figure):
+        super().__init__(figure)
+        self._extents = {}
+
+    def forget_background(self, axes=None):
+        """Draw the still parts of ``axes`` (a list) again at the next draw; None: all.
+        Call it before changing them: it notes where they are drawn now."""
+        if axes is None or self._background is None:
+            self._background, self._stale = None, []
+            return
+        self._stale = [*self._stale, *self._with_twins(axes)]
+        for ax in self._stale:
+            self._extent(ax)
 
     def print_figure(self, *args, **kwargs):
         # savefig draws the figure at its own size and dpi, and some matplotlib versions
@@ -50,12 +66,16 @@ class _BlitCanvas(FigureCanvasAgg):
             self.forget_background()
 
     def draw(self):
+        if self._background is not None and self._stale:
+            self.restore_region(self._background)
+            if self._redraw(self._stale):
+                self._keep_background()
+            else:
+                self._background = None
         if self._background is None:
             super().draw()  # while not saving, matplotlib leaves out the animated artists
-            self._background = self.copy_from_bbox(self.figure.bbox)
-            renderer = self.get_renderer()
-            self._on_top = [self.copy_from_bbox(a.get_window_extent(renderer).padded(1))
-                            for a in self.on_top if a.get_visible()]
+            self._extents = {}
+            self._keep_background()
         else:
             self.restore_region(self._background)
         for ax in self.figure.axes:
@@ -64,6 +84,41 @@ class _BlitCanvas(FigureCanvasAgg):
                 ax.draw_artist(artist)
         for region in self._on_top:
             self.restore_region(region)
+
+    def _keep_background(self):
+        renderer = self.get_renderer()
+        self._background = self.copy_from_bbox(self.figure.bbox)
+        self._on_top = [self.copy_from_bbox(a.get_window_extent(renderer).padded(0))
+                        for a in self.on_top if a.get_visible()]
+        self._stale = []
+
+    def _extent(self, ax):
+        """Where ``ax`` draws, labels included (what a partial redraw must wipe), kept
+        until ``ax`` changes: working it out costs about half as much as drawing."""
+        if self._extents.get(ax) is None:
+            self._extents[ax] = ax.get_tightbbox(self.get_renderer()).padded(2)
+        return self._extents[ax]
+
+    def _with_twins(self, axes):
+        return [ax for ax in self.figure.axes if any(ax.bbox.bounds == a.bbox.bounds for a in axes)]
+
+    def _redraw(self, stale):
+        """Wipe and draw again the still parts of the ``stale`` axes; False, having drawn
+        nothing, if that would touch another axes' part."""
+        renderer = self.get_renderer()
+        old = [self._extent(ax) for ax in stale]
+        for ax in stale:
+            self._extents[ax] = None  # where it draws after its change
+        area = Bbox.union(old + [self._extent(ax) for ax in stale])
+        if any(area.overlaps(self._extent(ax)) for ax in self.figure.axes if ax not in stale):
+            return False
+        wipe = Rectangle((area.x0, area.y0), area.width, area.height, transform=IdentityTransform(),
+                         facecolor=self.figure.get_facecolor(), edgecolor="none")
+        wipe.set_figure(self.figure)
+        wipe.draw(renderer)
+        for ax in dict.fromkeys(stale):
+            ax.draw(renderer)
+        return True
 
 
 class PlaygroundFigure:
@@ -76,6 +131,8 @@ class PlaygroundFigure:
     costly background, rarely change.
     """
 
+    # What each key of the frame (see draw) shows: the axes to draw again when it changes.
+    AXES = {"plane": lambda f: [f.plane], "history": lambda f: [f.loss, f.accuracy], "tiles": lambda f: [f.units]}
     RESOLUTION = 50  # grid points per side of the decision boundary's heatmap
     TILE = 20  # grid points per side of a hidden unit's tile
 
@@ -146,9 +203,11 @@ class PlaygroundFigure:
         if history is not None:
             self._show_history(history, mark, frame)
         if frame != self._frame:
+            old = self._frame or {}
+            changed = [self.AXES[key](self) for key in self.AXES if frame.get(key) != old.get(key)]
+            self.canvas.forget_background([ax for group in changed for ax in group])
             self._set_frame(frame)
             self._frame = frame
-            self.canvas.forget_background()
         return self.figure
 
     def _show_points(self, data):
@@ -203,7 +262,9 @@ class PlaygroundFigure:
             self.mark.set_xdata([mark, mark])
             self.mark.set_visible(True)
         losses = history.loss + history.val_loss
-        top = plots.round_up(max(losses)) if losses and max(losses) > 0 else 1.0
+        # Coarse steps, so that a new run rarely moves the top (a cross entropy starting
+        # near log 2 = 0.69 gets 1 whatever the seed): the background stays.
+        top = plots.round_up(max(losses), steps=(1, 2, 5, 10)) if losses and max(losses) > 0 else 1.0
         frame["history"] = (max(len(epochs), 1), top, history.diverged_epoch if history.diverged else None,
                             bool(history.loss), bool(history.val_loss))
 

@@ -12,6 +12,8 @@ import PIL.Image
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import nnlib
@@ -400,4 +402,47 @@ def test_settings_the_library_refuses_show_the_data_and_say_why(monkeypatch):
     boundary, history, units, accuracy = pg.figure.axes
     assert visible(boundary.images) == [] and len(visible(boundary.collections)) == 4  # the points only
     assert visible(history.lines) == visible(accuracy.lines) == visible(units.images) == []
+    assert_shows_what_matplotlib_draws(pg)
+
+
+def spy_on_drawing(monkeypatch):
+    """Record full figure draws ("figure") and axes drawn one by one (the axes)."""
+    drawn = []
+    full, one = FigureCanvasAgg.draw, Axes.draw
+
+    def draw_figure(self, *args, **kwargs):
+        drawn.append("figure")
+        return full(self, *args, **kwargs)
+
+    def draw_axes(self, renderer, *args, **kwargs):
+        if "figure" not in drawn:
+            drawn.append(self)
+        return one(self, renderer, *args, **kwargs)
+
+    monkeypatch.setattr(FigureCanvasAgg, "draw", draw_figure)
+    monkeypatch.setattr(Axes, "draw", draw_axes)
+    return drawn
+
+
+def test_a_change_of_units_draws_only_the_units_axes_again(monkeypatch):
+    pg = nnlib.Playground(epochs=20)
+    units = pg.figure.axes[2]
+    drawn = spy_on_drawing(monkeypatch)
+    for count in (3, 12, 5):
+        drawn.clear()
+        pg.controls["units"].value = count
+        assert drawn == [units]
+    # Last, as the full draw it compares with (savefig) makes the next redraw a full one.
+    assert_shows_what_matplotlib_draws(pg)
+
+
+def test_a_partial_redraw_that_would_touch_other_axes_draws_everything(monkeypatch):
+    pg = nnlib.Playground(epochs=20)
+    canvas = pg.figure.canvas
+    everywhere = pg.figure.bbox.frozen()
+    for ax in pg.figure.axes:
+        canvas._extents[ax] = everywhere  # as if every axes drew over the whole figure
+    drawn = spy_on_drawing(monkeypatch)
+    pg.controls["hidden_layers"].value = 3
+    assert drawn == ["figure"]
     assert_shows_what_matplotlib_draws(pg)
