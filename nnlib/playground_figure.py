@@ -9,6 +9,7 @@ so its figure is made once and a redraw changes only the data of its artists (se
 import base64
 import struct
 import zlib
+from contextlib import contextmanager
 
 import matplotlib
 import numpy as np
@@ -73,7 +74,8 @@ class _BlitCanvas(FigureCanvasAgg):
             else:
                 self._background = None
         if self._background is None:
-            super().draw()  # while not saving, matplotlib leaves out the animated artists
+            with self._animated_hidden():
+                super().draw()
             self._extents = {}
             self._keep_background()
         else:
@@ -116,9 +118,23 @@ class _BlitCanvas(FigureCanvasAgg):
                          facecolor=self.figure.get_facecolor(), edgecolor="none")
         wipe.set_figure(self.figure)
         wipe.draw(renderer)
-        for ax in dict.fromkeys(stale):
-            ax.draw(renderer)
+        with self._animated_hidden():
+            for ax in dict.fromkeys(stale):
+                ax.draw(renderer)
         return True
+
+    @contextmanager
+    def _animated_hidden(self):
+        """Hide the animated artists while the background is drawn. Matplotlib leaves
+        them out by itself when not saving, except images before version 3.11."""
+        shown = [a for ax in self.figure.axes for a in ax.get_children() if a.get_animated() and a.get_visible()]
+        for artist in shown:
+            artist.set_visible(False)
+        try:
+            yield
+        finally:
+            for artist in shown:
+                artist.set_visible(True)
 
 
 class PlaygroundFigure:
