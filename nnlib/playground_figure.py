@@ -229,6 +229,14 @@ class PlaygroundFigure:
     def _show_points(self, data):
         if self._data is not None and all(np.array_equal(a, b) for a, b in zip(data, self._data)):
             return
+        groups = [(data[0], data[1])] + ([(data[2], data[3])] if len(data[2]) else [])
+        if len(self.points) == 2 * len(groups):
+            # The same kinds of points as last time: move them (making new ones costs more).
+            for g, (X, y) in enumerate(groups):
+                for cls in (0, 1):
+                    self.points[2 * g + cls].set_offsets(X[y == cls])
+            self._data = data
+            return
         for points in self.points:
             points.remove()
         b = self.plane
