@@ -327,7 +327,7 @@ class Loss:
         return f"{type(self).__name__}()"
 
 
-def _binary_targets(y, shape, dtype):
+def _binary_label_column(y, shape, dtype):
     """Labels y (N,) in {0, 1} as a column (N, 1) of floats, for logits of ``shape``."""
     if shape[1] != 1:
         raise ValueError(f"logits must have one column for binary labels, got shape {shape}")
@@ -344,7 +344,7 @@ class BCEWithLogitsLoss(Loss):
 
     def _targets(self, y, shape, dtype):
         # Kept as signs s = 1 - 2y, +1 for label 0 and -1 for label 1 (see _loss_and_grad).
-        return 1.0 - 2.0 * _binary_targets(y, shape, dtype)
+        return 1.0 - 2.0 * _binary_label_column(y, shape, dtype)
 
     def _loss_and_grad(self, z, s, grad=True):
         # Why (p - y) / N: with p = sigmoid(z), dL/dp = -(y/p - (1-y)/(1-p)) and
@@ -438,7 +438,7 @@ class SigmoidMSELoss(Loss):
     grad = None
 
     def _targets(self, y, shape, dtype):
-        return _binary_targets(y, shape, dtype)
+        return _binary_label_column(y, shape, dtype)
 
     def _loss_and_grad(self, z, y, grad=True):
         p = sigmoid(z)

@@ -40,13 +40,10 @@ class _BlitCanvas(FigureCanvasAgg):
     the rest.
     """
 
-    _background = None
-    _stale = ()
-    on_top = ()
-
     def __init__(self, figure):
         super().__init__(figure)
-        self._extents = {}
+        self._background, self._stale, self._extents = None, [], {}
+        self.on_top = ()
 
     def forget_background(self, axes=None):
         """Draw the still parts of ``axes`` (a list) again at the next draw; None: all.

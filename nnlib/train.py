@@ -122,7 +122,8 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
     score = _Scorer(model, loss, y, y_val)
     # An MLP also offers all its parameters as one flat array: one optimiser step is then
     # a few numpy calls, not a few per parameter (same numbers: the update is elementwise).
-    parameters = model._flat_parameters() if hasattr(model, "_flat_parameters") else model.parameters()
+    flat = _unchecked(model, "parameters", "_flat_parameters")
+    parameters = model.parameters() if flat is None else flat()
     backward = _unchecked(model, "backward", "_backward")
     # train has no use for d loss / d X, the input's gradient.
     backward = model.backward if backward is None else functools.partial(backward, want_dX=False)

@@ -37,7 +37,8 @@ def threads(monkeypatch, request):
 
 
 @pytest.mark.parametrize("threads", [1, 2, 3], indirect=True)
-@pytest.mark.parametrize("n", [1, 2, 5, model_module.BLOCK_ROWS, 3 * model_module.BLOCK_ROWS + 17])
+@pytest.mark.parametrize("n", [1, 2, 5, 7, model_module.BLOCK_ROWS, model_module.BLOCK_ROWS + 37,
+                               3 * model_module.BLOCK_ROWS + 17])
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
 def test_blocks_and_threads_give_the_plain_loop_numbers(threads, n, activation):
     rng = np.random.default_rng(n)
@@ -53,6 +54,19 @@ def test_blocks_and_threads_give_the_plain_loop_numbers(threads, n, activation):
     np.testing.assert_allclose(dX, plain_dX, rtol=1e-10, atol=1e-15)
     for g, plain in zip(grads, plain_grads):
         np.testing.assert_allclose(g, plain, rtol=1e-10, atol=1e-15)
+
+
+def test_two_forwards_of_different_sizes_then_backward_uses_the_last():
+    # The work buffers of the last forward, not those of an earlier, larger one.
+    rng = np.random.default_rng(2)
+    model = nnlib.MLP([2, 4, 1], seed=0)
+    X_big, X_small = rng.normal(size=(9, 2)), rng.normal(size=(3, 2))
+    model.forward(X_big)
+    model.forward(X_small)
+    d = rng.normal(size=(3, 1))
+    dX = model.backward(d)
+    _, plain_dX, _ = layer_by_layer(model, X_small, d)
+    np.testing.assert_allclose(dX, plain_dX, rtol=1e-12)
 
 
 @pytest.mark.parametrize("threads", [2], indirect=True)

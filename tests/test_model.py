@@ -8,18 +8,6 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib import model as model_module
-
-
-def layer_by_layer(model, X, dlogits):
-    """Forward and backward through model.layers with the layers' own plain methods."""
-    out = np.asarray(X, dtype=np.float64)
-    for layer in model.layers:
-        out = layer.forward(out)
-    d = dlogits
-    for layer in reversed(model.layers):
-        d = layer.backward(d)
-    return out, d, [g.copy() for _, _, g in model.parameters()]
 
 
 def test_layers_of_a_two_hidden_layer_net():
@@ -49,37 +37,6 @@ def test_forward_is_the_layers_applied_in_turn():
     sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
     expected = sig(sig(X @ W0 + b0) @ W1 + b1) @ W2 + b2
     np.testing.assert_allclose(model.forward(X), expected, rtol=1e-12)
-
-
-@pytest.mark.parametrize("n", [7, model_module.BLOCK_ROWS + 37] if hasattr(model_module, "BLOCK_ROWS") else [7, 5000])
-@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
-def test_forward_and_backward_agree_with_the_plain_layer_loop(activation, n):
-    # The model may take a faster route than layer.forward / layer.backward (work
-    # buffers, blocks of rows); the numbers must be the same.
-    rng = np.random.default_rng(1)
-    model = nnlib.MLP([3, 6, 5, 2], activation=activation, seed=4)
-    X = rng.normal(size=(n, 3))
-    dlogits = rng.normal(size=(n, 2)) / n
-    logits = model.forward(X)
-    dX = model.backward(dlogits)
-    grads = [g.copy() for _, _, g in model.parameters()]
-    plain_logits, plain_dX, plain_grads = layer_by_layer(model, X, dlogits)
-    np.testing.assert_allclose(logits, plain_logits, rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(dX, plain_dX, rtol=1e-10, atol=1e-15)
-    for g, plain in zip(grads, plain_grads):
-        np.testing.assert_allclose(g, plain, rtol=1e-10, atol=1e-15)
-
-
-def test_two_forwards_of_different_sizes_then_backward_uses_the_last():
-    rng = np.random.default_rng(2)
-    model = nnlib.MLP([2, 4, 1], seed=0)
-    X_big, X_small = rng.normal(size=(9, 2)), rng.normal(size=(3, 2))
-    model.forward(X_big)
-    model.forward(X_small)
-    d = rng.normal(size=(3, 1))
-    dX = model.backward(d)
-    _, plain_dX, _ = layer_by_layer(model, X_small, d)
-    np.testing.assert_allclose(dX, plain_dX, rtol=1e-12)
 
 
 def test_logits_are_a_new_array_each_time():
