@@ -73,4 +73,8 @@ def __getattr__(name):
         from . import widgets
 
         return getattr(widgets, name)
+    if name == "exercises":
+        import importlib
+
+        return importlib.import_module(".exercises", __name__)
     raise AttributeError(f"module 'nnlib' has no attribute {name!r}")

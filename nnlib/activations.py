@@ -10,7 +10,7 @@ no ``nan``, no ``inf`` where the true value is finite, no numpy warnings.
 
 import numpy as np
 
-from ._checks import as_float_array
+from .validation import as_float_array
 
 
 def sigmoid(z):

@@ -5,7 +5,7 @@ Shapes: D entries in a vector; N rows (examples) and D columns (features) in a m
 
 import numpy as np
 
-from ._checks import as_float_array, check_same_shape
+from .validation import as_float_array, check_same_shape
 
 
 def weighted_average(values, weights):

@@ -8,7 +8,7 @@ combining two central differences (steps h and 2h) so that their h**2 errors can
 
 import numpy as np
 
-from ._checks import as_float_array, describe
+from .validation import as_float_array, describe
 
 
 def numerical_gradient(f, x, h=1e-5):

@@ -14,7 +14,7 @@ Loss layers end the chain: ``forward(logits, y)`` -> mean loss (a float) and
 
 import numpy as np
 
-from ._checks import as_float_array, as_labels, check_int, describe
+from .validation import as_float_array, as_labels, check_int, describe
 from .activations import log_softmax, sigmoid, softmax
 
 INITS = ("xavier", "he", "zeros")

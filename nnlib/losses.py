@@ -9,18 +9,37 @@ tests compare with numerical gradients.
 
 import numpy as np
 
-from ._checks import (
-    as_float_array,
-    as_labels,
-    check_reduction,
-    check_same_shape,
-    reduce,
-)
+from .validation import as_float_array, as_labels, check_same_shape
 from .activations import log_softmax, sigmoid, softmax
 
 # PyTorch's binary_cross_entropy clamps each log at -100, so p = 0 or p = 1 gives a
 # large but finite loss instead of inf. We do the same.
 LOG_CLAMP = -100.0
+
+
+def check_reduction(reduction):
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def reduce(losses, reduction):
+    """Mean, sum or no reduction of per-example losses (an array of finite numbers).
+
+    The mean is finite whenever the true mean is. Dividing by N before summing is not
+    enough: three losses of 1.797e308 become 5.99e307 each, and their sum still rounds
+    past the largest float64. When that happens, the losses are divided by the largest
+    |loss| instead (every term is then at most 1) and multiplied back after.
+    """
+    if reduction == "none":
+        return losses
+    if reduction == "sum":
+        return float(np.sum(losses))
+    with np.errstate(over="ignore"):
+        mean = np.sum(losses / losses.size)
+    if np.isfinite(mean):
+        return float(mean)
+    scale = np.max(np.abs(losses))
+    return float(np.sum(losses / scale) / losses.size * scale)
 
 
 def _pair(pred, target, names=("pred", "target")):

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ._checks import as_float_array, check_int, describe
+from .validation import as_float_array, check_int, describe
 from .activations import sigmoid, softmax
 from .layers import ACTIVATIONS, Dense
 

@@ -7,7 +7,7 @@
 
 import numpy as np
 
-from ._checks import check_number
+from .validation import check_number
 
 
 class SGD:

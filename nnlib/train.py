@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 
-from ._checks import as_float_array, check_int, describe
+from .validation import as_float_array, check_int, describe
 
 
 class TrainingDiverged(RuntimeWarning):

@@ -1,4 +1,4 @@
-"""Input checks shared by every module.
+"""Argument validation shared by every module.
 
 Each helper turns a list or array into a fresh float (or int) array and raises a
 ``ValueError`` or ``TypeError`` that names the argument, shows what it received and
@@ -78,24 +78,6 @@ def as_labels(y, name, n_classes, *, n=None):
 def check_same_shape(a, b, name_a, name_b):
     if a.shape != b.shape:
         raise ValueError(f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
-
-
-def check_reduction(reduction):
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-
-
-def reduce(losses, reduction):
-    """Mean, sum or no reduction of per-example losses.
-
-    The mean divides before it sums, so that huge (but finite) losses from extreme
-    logits cannot overflow to inf on the way to a finite mean.
-    """
-    if reduction == "none":
-        return losses
-    if reduction == "sum":
-        return float(np.sum(losses))
-    return float(np.sum(losses / losses.size))
 
 
 def check_int(value, name, *, minimum=None, maximum=None):
