@@ -72,16 +72,35 @@ def round_limits(X, margin=0.1):
     return tuple(limits)
 
 
-def scatter_classes(X, y, ax=None, marker="o", edge="white", label_prefix="", size=18):
-    """Points (N, 2) coloured by their class y (N,) in {0, 1}."""
+def scatter_classes(X, y, ax=None, marker="o", edge="white", label_prefix="", size=18,
+                    names=("class 0", "class 1")):
+    """Points (N, 2) coloured by their class y (N,) in {0, 1}.
+
+    - names: the two classes' legend labels (after ``label_prefix``), e.g. ("outside", "inside").
+    """
     ax = _axes(ax)
     X = _points(X)
     y = as_labels(y, "y", 2, n=len(X))
     for cls in (0, 1):
         pts = X[y == cls]
         ax.scatter(pts[:, 0], pts[:, 1], s=size, c=CLASS_COLOURS[cls], marker=marker,
-                   edgecolors=edge, linewidths=0.5, label=f"{label_prefix}class {cls}")
+                   edgecolors=edge, linewidths=0.5, label=f"{label_prefix}{names[cls]}")
     return ax
+
+
+def probability_colorbar(mappable, ax, label="P(class 1)"):
+    """A colour bar for a probability of class 1 whose ticks say what the colours mean.
+
+    - mappable: what is coloured by the probability (an image or a scatter, range 0 to 1).
+    - ax: the axes, or a list or array of axes, that the bar takes its room from.
+    The palest colours, near 0.5, are where the model is unsure. Returns the colorbar.
+    """
+    fig = np.ravel(ax)[0].figure
+    bar = fig.colorbar(mappable, ax=ax, ticks=[0, 0.5, 1])
+    bar.set_ticklabels(["0: class 0", "0.5: unsure", "1: class 1"])
+    bar.ax.tick_params(labelsize="small")
+    bar.set_label(label)
+    return bar
 
 
 def probability_of_class_1(model, X):
@@ -117,7 +136,8 @@ def note(ax, text):
 
 
 def plot_decision_boundary(model, X, y, ax=None, resolution=100, X_val=None, y_val=None,
-                           title=None, size=18):
+                           title=None, size=18, colorbar=True, legend=True,
+                           names=("class 0", "class 1")):
     """Probability of class 1 over the plane, the 0.5 boundary and the points.
 
     - model: anything with ``predict_proba``, such as an ``MLP`` with one output.
@@ -125,6 +145,10 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=100, X_val=None, y_v
     - resolution: G, grid points per side of the heatmap.
     - X_val (M, 2), y_val (M,): optional validation points, drawn as triangles.
     - size: marker size of the points.
+    - colorbar: a colour bar for the probability (pale = unsure); a row of small plots
+      can leave it out and share one from ``probability_colorbar``.
+    - legend: a legend of the points (dots: training, triangles: validation) and the boundary.
+    - names: the classes' names in the legend.
     """
     ax = _axes(ax)
     X = _points(X)
@@ -141,9 +165,14 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=100, X_val=None, y_v
                   vmin=0, vmax=1, alpha=0.6, interpolation="bilinear", aspect="auto")
         if p.min() < 0.5 < p.max():
             ax.contour(xs, ys, p, levels=[0.5], colors="k", linewidths=1.2)
-    scatter_classes(X, y, ax=ax, size=size)
+        if colorbar:
+            probability_colorbar(ax.images[-1], ax)
+    scatter_classes(X, y, ax=ax, size=size, names=names)
     if has_val:
-        scatter_classes(X_val, y_val, ax=ax, marker="^", edge="black", label_prefix="val ", size=size)
+        scatter_classes(X_val, y_val, ax=ax, marker="^", edge="black", label_prefix="validation ",
+                        size=size, names=names)
+    if legend:
+        decision_legend(ax, boundary=p is not None and p.min() < 0.5 < p.max())
     ax.set_xlim(xs[0], xs[-1])
     ax.set_ylim(ys[0], ys[-1])
     ax.locator_params(nbins=4)  # few tick labels: text is the slowest thing to draw
@@ -152,6 +181,23 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=100, X_val=None, y_v
     if title:
         ax.set_title(title)
     return ax
+
+
+def decision_legend(ax, boundary=True, **kwargs):
+    """A legend of the points on ``ax`` and, if drawn, the black line where P(class 1) = 0.5.
+
+    Placed below the axes so that it hides no point; keyword arguments go to ``legend``.
+    """
+    from matplotlib.lines import Line2D
+
+    handles, labels = ax.get_legend_handles_labels()
+    if boundary:
+        handles.append(Line2D([], [], color="k", lw=1.2))
+        labels.append("boundary, P = 0.5")
+    options = dict(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2 if len(handles) > 3 else len(handles),
+                   fontsize="small", frameon=False, handletextpad=0.3, columnspacing=1.0)
+    options.update(kwargs)
+    return ax.legend(handles, labels, **options)
 
 
 def hidden_layer_outputs(model, X):
@@ -213,16 +259,20 @@ def layer_ticks(n_layers, resolution):
             [f"layer {r + 1}" for r in range(n_layers)])
 
 
-def plot_hidden_units(model, X, ax=None, resolution=25, max_units=16):
+def plot_hidden_units(model, X, ax=None, resolution=25, max_units=16, circle=None, colorbar=True):
     """Every hidden unit's output over the plane, one small tile per unit, one row per layer.
 
     - model: an ``MLP`` with hidden layers; X: (N, 2) points that set the range of the plane.
     - resolution: G, grid points per side of each tile.
     - max_units: at most this many tiles per row (a wider layer shows its first units).
+    - circle: optional (x1, x2, radius) of a circle to outline on every tile, such as the
+      boundary the network should learn, so that each unit can be compared with it.
+    - colorbar: a colour bar saying what the colours mean.
 
-    Tiles share one colour scale: blue for the unit's largest output, red for its most
-    negative (tanh) or zero (relu, sigmoid), so each tile shows where that unit "fires".
-    All tiles form one image, which draws far faster than one axes per unit.
+    Every tile is scaled to its own unit's range, with one colour scale: blue for the
+    unit's largest output, red for its most negative (tanh) or zero (relu, sigmoid), so
+    each tile shows where that unit "fires". All tiles form one image, which draws far
+    faster than one axes per unit.
     """
     ax = _axes(ax, figsize=(6, 2.5))
     ax.set_xticks([])
@@ -231,13 +281,47 @@ def plot_hidden_units(model, X, ax=None, resolution=25, max_units=16):
     if image is None:
         note(ax, why)
         return ax
-    ax.imshow(np.ma.masked_invalid(image), origin="lower", cmap=CMAP, vmin=0, vmax=1,
-              interpolation="nearest", aspect="equal")
+    shown = ax.imshow(np.ma.masked_invalid(image), origin="lower", cmap=CMAP, vmin=0, vmax=1,
+                      interpolation="nearest", aspect="equal")
     ax.set_yticks(*layer_ticks(image.shape[0] // (resolution + TILE_GAP), resolution), fontsize="small")
+    ax.set_xlabel("one tile per unit; each tile is the plane ($x_1$ across, $x_2$ up)", fontsize="small")
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
+    if circle is not None:
+        _outline_tiles(ax, image, X, resolution, circle)
+    if colorbar:
+        grid, _, _ = grid_over(X, resolution)
+        signed = [h.min() < 0 for h in hidden_layer_outputs(model, grid)]
+        # Where a unit can go negative (tanh), the middle of the scale is an output of 0.
+        ticks, labels = (([0, 0.5, 1], ["most negative", "0", "largest"]) if all(signed) else
+                         ([0, 1], ["0", "largest"]) if not any(signed) else ([0, 1], ["lowest", "largest"]))
+        # A bar beside the image itself: the axes around an image of fixed aspect is taller.
+        bar = ax.figure.colorbar(shown, cax=ax.inset_axes([1.01, 0, 0.015, 1]), ticks=ticks)
+        bar.set_ticklabels(labels)
+        bar.ax.tick_params(labelsize="x-small")
+        bar.set_label("unit's output", fontsize="small")
     return ax
+
+
+def _outline_tiles(ax, image, X, resolution, circle):
+    # The tiles are pixels of one image: tile pixel j is grid point xs[j], so a point of
+    # the plane is at (x - xs[0]) / dx pixels from the tile's corner.
+    from matplotlib.patches import Ellipse, Rectangle
+
+    _, xs, ys = grid_over(X, resolution)
+    dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+    cx, cy, radius = (float(v) for v in circle)
+    side = resolution + TILE_GAP
+    for r0 in range(0, image.shape[0], side):
+        for c0 in range(0, image.shape[1], side):
+            if np.isnan(image[r0, c0]):
+                continue  # no unit here: a narrower layer
+            outline = Ellipse(((cx - xs[0]) / dx + c0, (cy - ys[0]) / dy + r0), 2 * radius / dx,
+                              2 * radius / dy, fill=False, color="black", lw=0.8, ls="--")
+            ax.add_patch(outline)
+            tile = Rectangle((c0 - 0.5, r0 - 0.5), resolution, resolution, transform=ax.transData)
+            outline.set_clip_path(tile)
 
 
 def plot_probability_scatter(model, X, ax=None, title="predicted probability"):
@@ -250,7 +334,9 @@ def plot_probability_scatter(model, X, ax=None, title="predicted probability"):
         note(ax, NOT_FINITE)
     else:
         sc = ax.scatter(X[:, 0], X[:, 1], c=p, cmap=CMAP, vmin=0, vmax=1, s=14, edgecolors="none")
-        ax.figure.colorbar(sc, ax=ax, label="P(class 1)")
+        probability_colorbar(sc, ax)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
     ax.set_title(title)
     return ax
 

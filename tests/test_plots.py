@@ -43,6 +43,28 @@ def test_decision_boundary_shows_the_probabilities_the_points_and_the_half_line(
     assert ax.get_xlim()[0] < X[:, 0].min() and ax.get_xlim()[1] > X[:, 0].max()
 
 
+def test_decision_boundary_explains_its_colours_and_markers(trained):
+    model, _, (X, y, X_val, y_val) = trained
+    ax = nnlib.plot_decision_boundary(model, X, y, ax=new_ax(), resolution=20, X_val=X_val, y_val=y_val,
+                                      names=("outside", "inside"))
+    (bar_ax,) = [a for a in ax.figure.axes if a is not ax]
+    assert bar_ax.get_ylabel() == "P(class 1)"
+    assert [t.get_text() for t in bar_ax.get_yticklabels()] == ["0: class 0", "0.5: unsure", "1: class 1"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "outside", "inside", "validation outside", "validation inside", "boundary, P = 0.5"]
+    assert ax.get_xlabel() == "$x_1$" and ax.get_ylabel() == "$x_2$"
+    # A row of small plots leaves both out and shares one bar.
+    bare = nnlib.plot_decision_boundary(model, X, y, ax=new_ax(), resolution=20, colorbar=False, legend=False)
+    assert bare.get_legend() is None and len(bare.figure.axes) == 1
+
+
+def test_decision_legend_leaves_out_a_boundary_that_is_not_drawn():
+    X, y = nnlib.make_xor(30, seed=0)
+    model = nnlib.MLP([2, 1], init="zeros", seed=0)  # p = 0.5 everywhere: no 0.5 line
+    ax = nnlib.plot_decision_boundary(model, X, y, ax=new_ax(), resolution=10)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1"]
+
+
 def test_decision_boundary_of_a_model_with_nan_weights_draws_points_and_a_note():
     X, y = nnlib.make_xor(50, seed=0)
     ax = nnlib.plot_decision_boundary(broken_model(), X, y, ax=new_ax())
@@ -126,6 +148,33 @@ def test_hidden_units_view_has_one_tile_per_unit_in_one_image():
     assert filled.sum() == (5 + 3) * 10 * 10
     assert tiles[filled].min() >= 0 and tiles[filled].max() <= 1
     assert [t.get_text() for t in ax.get_yticklabels()] == ["layer 1", "layer 2"]
+
+
+def test_hidden_units_view_outlines_the_circle_on_every_tile_and_has_a_scale():
+    X, _ = nnlib.make_circle(50, seed=0)
+    model = nnlib.MLP([2, 4, 3, 1], activation="tanh", seed=0)
+    ax = plots.plot_hidden_units(model, X, ax=new_ax(), resolution=10, circle=(0.0, 0.0, 0.5))
+    outlines = ax.patches
+    assert len(outlines) == 4 + 3  # one per unit, none where a layer has no unit
+    _, xs, ys = plots.grid_over(X, 10)
+    dx = xs[1] - xs[0]
+    # Layer 1's first tile is the top-left one; its outline is centred on the plane's origin.
+    first = min(outlines, key=lambda e: (-e.center[1], e.center[0]))
+    assert first.center == pytest.approx(((0 - xs[0]) / dx, (0 - ys[0]) / (ys[1] - ys[0]) + 13))
+    assert first.width == pytest.approx(1.0 / dx)
+    (bar_ax,) = ax.child_axes  # the bar sits beside the image, inside the axes' box
+    assert [t.get_text() for t in bar_ax.get_yticklabels()] == ["most negative", "0", "largest"]
+    relu = plots.plot_hidden_units(nnlib.MLP([2, 3, 1], activation="relu", seed=0), X, ax=new_ax(), resolution=8)
+    (bar_ax,) = relu.child_axes
+    assert [t.get_text() for t in bar_ax.get_yticklabels()] == ["0", "largest"]
+    assert len(relu.patches) == 0  # no circle asked for
+
+
+def test_probability_scatter_labels_its_axes_and_its_scale(trained):
+    model, _, (X, _, _, _) = trained
+    ax = nnlib.plot_probability_scatter(model, X, ax=new_ax())
+    (bar_ax,) = [a for a in ax.figure.axes if a is not ax]
+    assert bar_ax.get_ylabel() == "P(class 1)" and ax.get_xlabel() == "$x_1$" and ax.get_ylabel() == "$x_2$"
 
 
 def test_hidden_units_view_without_hidden_layers_or_with_nan_says_so():
