@@ -31,16 +31,8 @@ from .data import (
 )
 from .dot_product import cosine_similarity, weighted_average
 from .gradients import GradientCheck, gradient_check, numerical_gradient, rel_error
-from .layers import (
-    BCEWithLogitsLoss,
-    CrossEntropyLoss,
-    Dense,
-    MSELoss,
-    ReLU,
-    Sigmoid,
-    SigmoidMSELoss,
-    Tanh,
-)
+from .layers import Dense, Layer, ReLU, Sigmoid, Tanh
+from .loss_layers import BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss, SigmoidMSELoss
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -52,9 +44,12 @@ from .losses import (
     mse_loss,
     mse_loss_grad,
     one_hot,
+    sigmoid_mse_loss,
+    sigmoid_mse_loss_grad,
 )
 from .model import MLP
 from .optim import SGD, Adam
+from .regularization import L1, L2
 from .plots import (
     plot_decision_boundary,
     plot_history,

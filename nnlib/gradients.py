@@ -127,9 +127,10 @@ def gradient_check(model, X, y, loss, h=1e-4):
 
     ReLU has a kink at 0 where its two one-sided slopes differ. If nudging an entry (by
     h or 2h) moves any ReLU input across 0, its difference mixes the two slopes
-    and disagrees with backprop for a reason that is not a bug. Every forward pass is
-    watched for that: such entries are left out and counted in ``result.skipped``, so
-    the check cannot fail by bad luck.
+    and disagrees with backprop for a reason that is not a bug. A layer with a kink
+    says where its inputs sit (``kink_sides()``, see ``Layer``) and every forward pass
+    is watched: such entries are left out and counted in ``result.skipped``, so the
+    check cannot fail by bad luck.
     """
     for attr in ("forward", "backward", "parameters"):
         if not callable(getattr(model, attr, None)):
@@ -144,7 +145,6 @@ def gradient_check(model, X, y, loss, h=1e-4):
             + "; build the model with dtype=np.float64"
         )
     X = np.array(X, dtype=np.float64)
-    relus = [layer for layer in getattr(model, "layers", [model]) if type(layer).__name__ == "ReLU"]
 
     def forward_backward():
         value = loss.forward(model.forward(X), y)
@@ -155,11 +155,13 @@ def gradient_check(model, X, y, loss, h=1e-4):
     analytic = {"dX": np.array(dX, dtype=np.float64)}
     for name, _, grad in model.parameters():
         analytic[name] = np.array(grad, dtype=np.float64)
-    sides = [layer.z > 0 for layer in relus]
+    # Layers with a kink (ReLU) say where their inputs sit, after a forward: Layer.kink_sides.
+    kinked = [layer for layer in getattr(model, "layers", [model]) if _kink_sides(layer) is not None]
+    sides = [_kink_sides(layer) for layer in kinked]
 
     def total_loss(_=None):
         value = loss.forward(model.forward(X), y)
-        if any(np.any((layer.z > 0) != side) for layer, side in zip(relus, sides)):
+        if any(np.any(_kink_sides(layer) != side) for layer, side in zip(kinked, sides)):
             return np.nan  # this nudge crossed a kink: marked, then left out below
         return value
 
@@ -175,6 +177,12 @@ def gradient_check(model, X, y, loss, h=1e-4):
     finally:
         forward_backward()  # leave caches and grads as they were, not at the last nudge
     return result
+
+
+def _kink_sides(layer):
+    """``layer.kink_sides()`` (see ``Layer``), or None for a layer written without it."""
+    kink_sides = getattr(layer, "kink_sides", None)
+    return None if kink_sides is None else kink_sides()
 
 
 def _extrapolated_gradient(f, x, h):

@@ -159,3 +159,24 @@ def one_hot(y, n_classes):
     out = np.zeros((len(y), n_classes))
     out[np.arange(len(y)), y] = 1.0
     return out
+
+
+def sigmoid_mse_loss(z, y, reduction="mean"):
+    """Squared error between ``sigmoid(z)`` and labels y in {0, 1}: MSE used for
+    classification, to compare with cross entropy (lessons 4 and 6). Any equal shapes."""
+    check_reduction(reduction)
+    z = as_float_array(z, "z")
+    y = _binary_targets(y, z.shape)
+    return reduce((sigmoid(z) - y) ** 2, reduction)
+
+
+def sigmoid_mse_loss_grad(z, y):
+    """d (mean sigmoid MSE) / d z = ``2 (p - y) p (1 - p) / n`` with ``p = sigmoid(z)``.
+
+    The factor ``p (1 - p)`` is almost 0 when the model is confidently wrong: that is
+    why cross entropy, whose gradient is ``(p - y) / n``, learns faster.
+    """
+    z = as_float_array(z, "z")
+    y = _binary_targets(y, z.shape)
+    p = sigmoid(z)
+    return 2.0 * (p - y) * p * (1.0 - p) / z.size

@@ -3,12 +3,13 @@
 Shapes: N training examples, D features; labels y (N,). M validation examples.
 """
 
-import functools
 import time
 import warnings
 
 import numpy as np
 
+from . import fast
+from .regularization import Penalty
 from .validation import as_float_array, check_int, describe
 
 
@@ -32,7 +33,8 @@ STALL_EPOCHS = 10
 class History:
     """What happened during ``train``: one entry per epoch that finished.
 
-    - loss, accuracy: training loss and accuracy (accuracy is empty for ``MSELoss``).
+    - loss, accuracy: training loss and accuracy (accuracy is empty for ``MSELoss``);
+      the loss includes the penalty of a regularization, which ``penalty`` holds alone.
     - val_loss, val_accuracy: the same on the validation set, when one was given.
     - epochs_run, diverged (bool), diverged_epoch (1-based, or None), message, seconds.
 
@@ -42,6 +44,7 @@ class History:
 
     def __init__(self):
         self.loss, self.accuracy, self.val_loss, self.val_accuracy = [], [], [], []
+        self.penalty = []
         self.diverged = False
         self.diverged_epoch = None
         self.message = ""
@@ -73,13 +76,13 @@ class History:
 
 
 def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callback=None,
-          X_val=None, y_val=None):
+          X_val=None, y_val=None, regularization=None, history=None):
     """Train ``model`` in place and return a ``History``.
 
     - model: has ``forward``, ``backward`` and ``parameters()`` (an ``MLP``, a ``Dense``).
     - X: (N, D) inputs; y: (N,) labels or targets, as ``loss`` expects.
     - loss: a loss layer (``BCEWithLogitsLoss()``, ``CrossEntropyLoss()``, ...).
-    - optimizer: ``SGD`` or ``Adam``.
+    - optimizer: ``SGD`` or ``Adam`` (anything with ``step(parameters)``).
     - epochs: passes over the data (>= 0).
     - batch_size: None for full-batch gradient descent, else shuffled mini-batches of
       this size (the last may be smaller), reshuffled every epoch from ``seed``.
@@ -87,9 +90,18 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
     - callback: called as ``callback(epoch, history, model)`` after each epoch
       (epoch counts from 1); returning False stops training early.
     - X_val (M, D), y_val (M,): an optional validation set, evaluated after every epoch.
+    - regularization: None, ``L1(rate)`` or ``L2(rate)``: its penalty is added to the
+      training loss (``history.loss``; ``history.penalty`` holds it alone) and its
+      gradient to the weights' gradients before every step.
+    - history: a ``History`` to continue (training goes on from the model's current
+      weights, epochs are numbered after its last one), e.g. one epoch at a time.
 
-    The training loss of an epoch is the mean of its batch losses, measured on the
-    forward pass each batch makes anyway (so before that batch's step).
+    Every batch is lesson 5's loop: ``out = model.forward(X)``, ``loss.forward(out, y)``,
+    ``model.backward(loss.backward())``, ``optimizer.step(model.parameters())``. The
+    training loss of an epoch is the mean of its batch losses, measured on the forward
+    pass each batch makes anyway (so before that batch's step). When the model, its
+    layers, the loss and the optimiser are all nnlib's own classes, ``nnlib.fast`` runs
+    the same maths in fewer numpy calls; a class of yours always runs as you wrote it.
 
     Divergence: training stops, ``history.diverged`` is set and a ``TrainingDiverged``
     warning names the epoch and suggests a lower learning rate when the loss (training
@@ -116,46 +128,50 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
         y_val = np.asarray(y_val)
         if y_val.ndim == 0 or len(y_val) != len(X_val):
             raise ValueError(f"y_val must have one entry per example in X_val ({len(X_val)}), got {describe(y_val)}")
+    if regularization is not None and not isinstance(regularization, Penalty):
+        raise TypeError(f"regularization must be None, nnlib.L1(rate) or nnlib.L2(rate), got {regularization!r}")
+    if history is None:
+        history = History()
+    elif not isinstance(history, History):
+        raise TypeError(f"history must be a History to continue (or None), got {type(history).__name__}")
+    elif history.diverged:
+        raise ValueError(f"history must not have diverged to be continued, got one that did: {history.message}")
     rng = np.random.default_rng(seed)
-    history = History()
-    watch = _DivergenceWatch()
-    score = _Scorer(model, loss, y, y_val)
-    # An MLP also offers all its parameters as one flat array: one optimiser step is then
-    # a few numpy calls, not a few per parameter (same numbers: the update is elementwise).
-    flat = _unchecked(model, "parameters", "_flat_parameters")
-    parameters = model.parameters() if flat is None else flat()
-    backward = _unchecked(model, "backward", "_backward")
-    # train has no use for d loss / d X, the input's gradient.
-    backward = model.backward if backward is None else functools.partial(backward, want_dX=False)
+    watch = _DivergenceWatch(history.loss)
+    step = (fast.Trainer.maybe(model, loss, optimizer, regularization, X, y, X_val, y_val)
+            or _PlainTrainer(model, loss, optimizer, regularization, y, y_val))
     start = time.perf_counter()
-    for epoch in range(1, epochs + 1):
+    first = history.epochs_run + 1
+    for epoch in range(first, first + epochs):
         if batch_size is None or batch_size >= n:
             batches = [(X, None)]
         else:
             order = rng.permutation(n)
             batches = [(X[rows], rows) for rows in (order[i:i + batch_size] for i in range(0, n, batch_size))]
-        total, correct = 0.0, 0
+        total, penalty, correct = 0.0, 0.0, 0
         # A too-large step blows the weights up to inf or nan: let numpy carry on quietly
         # here and report it as divergence, with a clear message, instead of warnings.
         with np.errstate(over="ignore", invalid="ignore"):
             for Xb, rows in batches:
-                value, right = score(Xb, rows)
-                if value is None:
+                scores = step.step(Xb, rows)
+                if scores is None:
+                    value = None
                     break
+                value, batch_penalty, right = scores
                 total += value * len(Xb)
+                penalty += batch_penalty * len(Xb)
                 correct = None if right is None else correct + right
-                backward(loss.backward())
-                optimizer.step(parameters)
             else:
                 value = total / n
             val_value = val_right = None
             if value is not None and has_val:
-                val_value, val_right = score(X_val, validation=True)
+                val_value, val_right = step.evaluate(X_val) or (None, None)
         problem = watch.check(value, val_value if has_val else 0.0)
         if problem:
             _diverged(history, epoch, problem, optimizer)
             break
         history.loss.append(float(value))
+        history.penalty.append(penalty / n)
         if correct is not None:
             history.accuracy.append(correct / n)
         if has_val:
@@ -166,70 +182,63 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
             break
     if not history.diverged and watch.ends_high():
         _diverged(history, history.epochs_run, watch.ends_high(), optimizer)
-    history.seconds = time.perf_counter() - start
+    history.seconds += time.perf_counter() - start
     if not history.diverged:
         history.message = history.summary()
     return history
 
 
-class _Scorer:
-    """``score(X, rows)``: forward pass and loss, ``(mean loss, number right or None)``,
-    or ``(None, None)`` if not finite. ``rows`` picks the labels of a mini-batch;
-    ``validation=True`` scores against the validation labels.
+class _PlainTrainer:
+    """One batch of lesson 5's loop, calling the model's, loss's and optimiser's own methods.
 
-    ``train`` has checked X and y already, so this skips the checks that
-    ``model.forward`` and ``loss.forward`` make on every call (for a small network they
-    take more time than the maths): the labels are checked and converted once, the first
-    time the loss sees them. A loss class that defines its own ``forward`` is called
-    through it, as it is.
+    ``step(X, rows)`` -> (loss + penalty, penalty, number right or None), or None if the
+    logits or the loss are not finite; ``evaluate(X_val)`` -> (loss, number right or None).
+    Call them inside ``np.errstate(over="ignore", invalid="ignore")`` (see train).
     """
 
-    def __init__(self, model, loss, y, y_val):
-        self.loss = loss
-        self.forward = _unchecked(model, "forward", "_forward") or model.forward
-        self.labels = {False: y, True: y_val}
-        self.targets = {}
-        self.trusted = _unchecked(loss, "forward", "_forward_trusted") is not None
+    def __init__(self, model, loss, optimizer, regularization, y, y_val):
+        self.model, self.loss, self.optimizer, self.regularization = model, loss, optimizer, regularization
+        self.y, self.y_val = y, y_val
 
-    def __call__(self, X, rows=None, validation=False):
-        """Call it inside ``np.errstate(over="ignore", invalid="ignore")`` (see train)."""
-        loss = self.loss
-        out = self.forward(X)
-        if not np.isfinite(out).all():
-            return None, None
-        if self.trusted:
-            t = self.targets.get(validation)
-            if t is None:
-                y = self.labels[validation]
-                t = self.targets[validation] = loss._targets(y, (len(y), out.shape[1]), out.dtype)
-            t = t if rows is None else t[rows]
-            value = loss._forward_trusted(out, t, grad=not validation)
-            right = loss._n_correct(out, t)
-        else:
-            y = self.labels[validation] if rows is None else self.labels[validation][rows]
-            value = loss.forward(out, y)
-            accuracy = loss.accuracy(out, y)
-            right = None if accuracy is None else accuracy * len(out)
+    def step(self, X, rows):
+        y = self.y if rows is None else self.y[rows]
+        scores = self._score(X, y)
+        if scores is None:
+            return None
+        value, right = scores
+        self.model.backward(self.loss.backward())
+        parameters = self.model.parameters()  # after backward: it may have made new grads
+        penalty = 0.0
+        if self.regularization is not None:
+            penalty = self.regularization.penalty(parameters)
+            self.regularization.add_grad(parameters)
+        self.optimizer.step(parameters)
+        return value + penalty, penalty, right
+
+    def evaluate(self, X):
+        return self._score(X, self.y_val)
+
+    def _score(self, X, y):
+        # Weights blown up to inf or nan: stop here, before a layer refuses them.
+        if not all(np.isfinite(p).all() for _, p, _ in self.model.parameters()):
+            return None
+        out = self.model.forward(X)
+        if not np.all(np.isfinite(out)):
+            return None
+        value = self.loss.forward(out, y)
         if not np.isfinite(value):
-            return None, None
-        return value, right
-
-
-def _unchecked(obj, public, private):
-    """``obj``'s method ``private``, its method ``public`` without input checks, or None if
-    it has none or if its class overrides ``public`` outside nnlib (a learner's subclass
-    that, say, records its inputs must see every call)."""
-    if getattr(getattr(type(obj), public, None), "__module__", "").startswith("nnlib."):
-        return getattr(obj, private, None)
-    return None
+            return None
+        accuracy = self.loss.accuracy(out, y)
+        return value, None if accuracy is None else round(accuracy * len(out))
 
 
 class _DivergenceWatch:
     """Applies the divergence rule to one epoch's losses; returns what went wrong, or ""."""
 
-    def __init__(self):
-        self.start = None
-        self.recent = []  # the losses of the last STALL_EPOCHS epochs after the first
+    def __init__(self, earlier=()):
+        # Continuing a history: judge against its first epoch, as if it had never paused.
+        self.start = max(earlier[0], np.finfo(float).tiny) if earlier else None
+        self.recent = list(earlier[1:])[1 - STALL_EPOCHS:] if earlier else []
 
     def check(self, value, val_value):
         if value is None or val_value is None:

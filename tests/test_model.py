@@ -159,7 +159,7 @@ def test_float32_model_stays_float32():
     ([2], ValueError, r"sizes needs at least an input and an output size, like \[2, 1\]; got \[2\]"),
     ([], ValueError, r"sizes needs at least an input and an output size, like \[2, 1\]; got \[\]"),
     (3, ValueError, r"sizes needs at least an input and an output size, like \[2, 1\]; got \[3\]"),
-    (None, TypeError, r"sizes must be a list of layer widths like \[2, 8, 1\], got NoneType None"),
+    (None, TypeError, r"MLP needs sizes \(layer widths like \[2, 8, 1\]\) or layers=\[...\] \(layer objects\)"),
     ("281", TypeError, r"sizes must be a list of layer widths like \[2, 8, 1\], got str '281'"),
     ([2, 0, 1], ValueError, r"sizes\[1\] must be at least 1, got 0"),
     ([2, 3.5, 1], TypeError, r"sizes\[1\] must be an int, got float 3.5"),

@@ -1,0 +1,302 @@
+"""The fast path of ``train``: nnlib's own MLP, trained with the same maths in fewer numpy calls.
+
+This file is not a lesson. The lessons' code is ``layers.py``, ``model.py``,
+``loss_layers.py`` and ``train.py``, and that is what runs for any class of yours.
+``train`` asks ``Trainer.maybe(...)``, which gives a ``Trainer`` only when the model,
+every layer, the loss, the optimiser and the penalty are nnlib's own, judged by method
+identity (``type(layer).backward is Dense.backward``). A subclass that overrides one of
+the methods involved gets None, and ``train`` runs the plain loop, which calls it.
+The numbers are the same either way, to rounding (tests/test_fast.py trains both).
+
+For the lessons' small networks most of an epoch is numpy's overhead per call, not
+arithmetic, so this path makes fewer calls:
+- every W and b of the model live in one flat array (and dW, db in another), and the
+  layers' W, b, dW, db become windows on them: an optimiser step is a few calls;
+- X and y were checked once by ``train``, not on every forward;
+- each layer writes into buffers kept from epoch to epoch (a fresh large array costs a
+  page fault every 4 KB), an activation in place over the Dense output before it;
+- binary cross entropy and its gradient come from one ``logaddexp`` (see ``_BCE``).
+"""
+
+import numpy as np
+
+from .layers import Dense, ReLU, Sigmoid, Tanh
+from .loss_layers import BCEWithLogitsLoss, Loss
+from .losses import reduce
+from .model import MLP
+from .optim import SGD, Adam
+from .regularization import L1, L2
+
+
+def _own(obj, cls, *methods):
+    """Is ``obj`` an instance of ``cls`` whose ``methods`` are all ``cls``'s own?"""
+    return isinstance(obj, cls) and all(getattr(type(obj), m) is getattr(cls, m) for m in methods)
+
+
+class Trainer:
+    """``step(X, rows)`` and ``evaluate(X_val)`` as in train's plain loop, for nnlib's own classes."""
+
+    @classmethod
+    def maybe(cls, model, loss, optimizer, regularization, X, y, X_val, y_val):
+        """A Trainer if every class involved is nnlib's own and fits together, else None."""
+        if not (_own(model, MLP, "forward", "backward", "parameters")
+                and _own(loss, Loss, "forward", "backward")
+                and (_own(optimizer, SGD, "step") or _own(optimizer, Adam, "step"))
+                and (regularization is None or any(
+                    _own(regularization, k, "penalty", "add_grad", "of", "grad_of") for k in (L1, L2)))):
+            return None
+        ops, width = [], X.shape[1]
+        for i, layer in enumerate(model.layers):
+            if _own(layer, Dense, "forward", "backward", "parameters"):
+                if layer.n_in != width or layer.W.dtype != X.dtype:
+                    return None  # the plain path says what does not fit, clearly
+                ops.append(_Dense(layer))
+                width = layer.n_out
+            else:
+                kind = next((k for k in (Tanh, Sigmoid, ReLU) if _own(layer, k, "forward", "backward")), None)
+                if kind is None:
+                    return None
+                # In place over a Dense output (a buffer of ours), never over the caller's X.
+                ops.append(_ACTIVATIONS[kind](in_place=bool(ops) and isinstance(ops[-1], _Dense)))
+        return cls(model, ops, loss, optimizer, regularization, y, y_val, X.dtype)
+
+    def __init__(self, model, ops, loss, optimizer, regularization, y, y_val, dtype):
+        self.ops, self.optimizer, self.regularization = ops, optimizer, regularization
+        self.flat, self.weights = _pack([op.layer for op in ops if isinstance(op, _Dense)], dtype)
+        if _own(loss, BCEWithLogitsLoss, "forward", "backward", "targets", "loss", "grad", "accuracy"):
+            self.loss = _BCE(loss, y, y_val, dtype)
+        else:
+            self.loss = _AnyLoss(loss, y, y_val)
+
+    def step(self, X, rows):
+        out = self._forward(X)
+        if not np.isfinite(out).all():
+            return None
+        value, dout, right = self.loss.value_grad_right(out, rows)
+        if not np.isfinite(value):
+            return None
+        for op in reversed(self.ops):
+            dout = op.backward(dout, want_dX=op is not self.ops[0])
+        penalty = 0.0
+        if self.regularization is not None:
+            penalty = self.regularization.penalty(self.weights)
+            self.regularization.add_grad(self.weights)
+        self.optimizer.step(self.flat)
+        return value + penalty, penalty, right
+
+    def evaluate(self, X):
+        out = self._forward(X)
+        if not np.isfinite(out).all():
+            return None
+        value, right = self.loss.value_right(out)
+        return None if not np.isfinite(value) else (value, right)
+
+    def _forward(self, X):
+        for op in self.ops:
+            X = op.forward(X)
+        return X
+
+
+def _pack(dense, dtype):
+    """Every W, b into one flat array and dW, db into another; the layers keep windows on them.
+
+    Returns the optimiser's view, ``[("all parameters", theta, grad)]`` (its update is
+    elementwise, so one step on the flat arrays is a step on each parameter), and the
+    weight matrices as ``(name, W, dW)`` for a penalty. A model packed before whose
+    arrays are all still those windows is used as it is (plain ``backward`` makes new
+    dW and db, and a learner may set a new W: then it is packed again).
+    """
+    if not dense:
+        return [], []
+    theta, grad = dense[0].W.base, dense[0].dW.base
+    if theta is None or grad is None or not all(
+            getattr(layer, name).base is base
+            for layer in dense for name, base in (("W", theta), ("b", theta), ("dW", grad), ("db", grad))):
+        total = sum(layer.W.size + layer.b.size for layer in dense)
+        theta, grad, start = np.empty(total, dtype=dtype), np.zeros(total, dtype=dtype), 0
+        for layer in dense:
+            for name in ("W", "b"):
+                value = getattr(layer, name)
+                window = slice(start, start + value.size)
+                theta[window] = value.ravel()
+                setattr(layer, name, theta[window].reshape(value.shape))
+                setattr(layer, "d" + name, grad[window].reshape(value.shape))
+                start = window.stop
+    weights = [(f"dense[{i}].W", layer.W, layer.dW) for i, layer in enumerate(dense)]
+    return [("all parameters", theta, grad)], weights
+
+
+class _Buffers:
+    """Arrays kept from call to call, one per number of rows; the last few sizes are kept
+    (full batch, mini-batch, last mini-batch, validation set)."""
+
+    def __init__(self, width, dtype):
+        self.width, self.dtype, self.arrays = width, dtype, {}
+
+    def get(self, n):
+        a = self.arrays.get(n)
+        if a is None:
+            if len(self.arrays) >= 4:
+                del self.arrays[next(iter(self.arrays))]
+            a = self.arrays[n] = np.empty((n, self.width), dtype=self.dtype)
+        return a
+
+
+class _Dense:
+    def __init__(self, layer):
+        self.layer = layer
+        self.out = _Buffers(layer.n_out, layer.W.dtype)
+        self.dX = _Buffers(layer.n_in, layer.W.dtype)
+
+    def forward(self, X):
+        self.X = X
+        out = np.matmul(X, self.layer.W, out=self.out.get(len(X)))
+        out += self.layer.b
+        return out
+
+    def backward(self, dout, want_dX):
+        layer, X = self.layer, self.X
+        # With few inputs (the lessons' 2), dW = X.T @ dout is faster one row at a time,
+        # as products of one column of X with dout: BLAS handles a (2, N) matrix poorly.
+        if layer.n_in <= 4:
+            for j in range(layer.n_in):
+                np.matmul(X[:, j], dout, out=layer.dW[j])
+        else:
+            np.matmul(X.T, dout, out=layer.dW)
+        # db = dout.sum(0), but numpy sums a tall, narrow array one row at a time: the
+        # same sum as a product with a row of ones goes through BLAS, several times faster.
+        np.matmul(_ones(len(dout), dout.dtype), dout, out=layer.db)
+        if not want_dX:
+            return None
+        dX = self.dX.get(len(dout))
+        if layer.n_out == 1:
+            return np.multiply(dout, layer.W[:, 0], out=dX)  # a column times a row
+        return np.matmul(dout, layer.W.T, out=dX)
+
+
+class _Activation:
+    """An elementwise layer. Forward writes over its input when that is a Dense output
+    (a buffer of ours); backward multiplies ``dout`` (also ours) by the slope in place."""
+
+    def __init__(self, in_place):
+        self.in_place, self.out, self.slope = in_place, None, None
+
+    def _buffer(self, name, like):
+        a = getattr(self, name)
+        if a is None or a.shape != like.shape:
+            a = np.empty_like(like)
+            setattr(self, name, a)
+        return a
+
+    def forward(self, z):
+        self.out = z if self.in_place else self._buffer("out", z)
+        return self.apply(z, self.out)
+
+    def backward(self, dout, want_dX):
+        dout *= self.slope_of(self.out, self._buffer("slope", dout))
+        return dout
+
+
+class _Tanh(_Activation):
+    def apply(self, z, out):
+        if out.dtype != np.float64:
+            return np.tanh(z, out=out)
+        # numpy's float64 tanh is not vectorised on common x86 builds and is most of an
+        # epoch's time; tanh(z) = 2 / (1 + exp(-2z)) - 1 agrees to 4e-16 at about 60 % of
+        # the cost. Below z = -354 exp overflows to inf, quietly, and 2 / inf - 1 is -1.
+        np.multiply(z, -2.0, out=out)
+        with np.errstate(over="ignore"):
+            np.exp(out, out=out)
+        out += 1.0
+        np.divide(2.0, out, out=out)
+        out -= 1.0
+        return out
+
+    def slope_of(self, t, slope):
+        np.multiply(t, t, out=slope)
+        return np.subtract(1.0, slope, out=slope)
+
+
+class _Sigmoid(_Activation):
+    def apply(self, z, out):
+        e = np.exp(-np.abs(z))  # stable for any z: exp only of -|z| (see activations.sigmoid)
+        return np.divide(np.where(z >= 0, 1.0, e), 1.0 + e, out=out)
+
+    def slope_of(self, s, slope):
+        np.subtract(1.0, s, out=slope)
+        slope *= s
+        return slope
+
+
+class _ReLU(_Activation):
+    def apply(self, z, out):
+        return np.maximum(z, 0, out=out)
+
+    def slope_of(self, out, slope):
+        return np.greater(out, 0, out=slope)  # out > 0 exactly where z > 0; as 1.0 and 0.0
+
+
+_ACTIVATIONS = {Tanh: _Tanh, Sigmoid: _Sigmoid, ReLU: _ReLU}
+
+_ONES = {}
+
+
+def _ones(n, dtype):
+    """n ones of ``dtype``, a slice of one cached read-only vector (for column sums)."""
+    ones = _ONES.get(np.dtype(dtype))
+    if ones is None or len(ones) < n:
+        ones = np.ones(max(n, 1024), dtype=dtype)
+        ones.flags.writeable = False
+        _ONES[np.dtype(dtype)] = ones
+    return ones[:n]
+
+
+class _AnyLoss:
+    """nnlib's own loss layers other than BCE: their forward and backward, as they are."""
+
+    def __init__(self, loss, y, y_val):
+        self.loss, self.y, self.y_val = loss, y, y_val
+
+    def value_grad_right(self, out, rows):
+        y = self.y if rows is None else self.y[rows]
+        value = self.loss.forward(out, y)
+        return value, self.loss.backward(), self._right(out, y)
+
+    def value_right(self, out):
+        return self.loss.forward(out, self.y_val), self._right(out, self.y_val)
+
+    def _right(self, out, y):
+        accuracy = self.loss.accuracy(out, y)
+        return None if accuracy is None else round(accuracy * len(out))
+
+
+class _BCE:
+    """Binary cross entropy from logits, with labels checked once and kept as signs.
+
+    With s = 1 - 2y (+1 for label 0, -1 for label 1) both labels have one form: the loss
+    is log(1 + exp(s z)), which ``np.logaddexp(0, s z)`` computes without overflow, and
+    the gradient p - y = s * sigmoid(s z) = s * exp(s z - loss). The same numbers, to
+    rounding, as ``losses.binary_cross_entropy_with_logits`` and its ``_grad``.
+    """
+
+    def __init__(self, loss, y, y_val, dtype):
+        signs = lambda labels: 1.0 - 2.0 * loss.targets(labels, np.empty((len(labels), 1), dtype))  # noqa: E731
+        self.signs = signs(y)
+        self.val_signs = None if y_val is None else signs(y_val)
+
+    def value_grad_right(self, z, rows):
+        s = self.signs if rows is None else self.signs[rows]
+        sz = s * z
+        losses = np.logaddexp(0.0, sz)
+        grad = np.subtract(sz, losses, out=sz)
+        np.exp(grad, out=grad)
+        grad *= s
+        grad /= len(z)
+        return reduce(losses, "mean"), grad, self._right(z, s)
+
+    def value_right(self, z):
+        return reduce(np.logaddexp(0.0, self.val_signs * z), "mean"), self._right(z, self.val_signs)
+
+    @staticmethod
+    def _right(z, s):
+        return int(np.count_nonzero((z > 0) == (s < 0)))

@@ -1,0 +1,226 @@
+"""nnlib/fast.py runs only for nnlib's own classes, and gives the plain loop's numbers.
+
+The plain loop (train.py calling each layer's forward and backward) is the reference.
+A subclass that overrides any method involved must run as written: these tests put a
+learner's classes in every place and check that their code is what ran.
+"""
+
+import numpy as np
+import pytest
+
+import nnlib
+from nnlib import fast
+
+
+class PlainMLP(nnlib.MLP):
+    """An MLP subclass that overrides forward (to nothing new): train must use the plain loop."""
+
+    def forward(self, X):
+        return super().forward(X)
+
+
+def data(kind, n=64, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 2))
+    if kind == "binary":
+        return X, (X[:, 0] ** 2 + X[:, 1] ** 2 > 1).astype(int)
+    if kind == "classes":
+        return X, np.digitize(X[:, 0], [-0.5, 0.5])
+    return X, np.sin(X[:, 0]) + 0.5 * X[:, 1]
+
+
+LOSSES = {
+    "bce": (nnlib.BCEWithLogitsLoss, "binary", 1),
+    "sigmoid mse": (nnlib.SigmoidMSELoss, "binary", 1),
+    "cross entropy": (nnlib.CrossEntropyLoss, "classes", 3),
+    "mse": (nnlib.MSELoss, "regression", 1),
+}
+
+
+def both_paths(sizes, activation, loss_name, optimizer, epochs=30, **kwargs):
+    loss_class, kind, n_out = LOSSES[loss_name]
+    X, y = data(kind)
+    X_val, y_val = data(kind, n=20, seed=1)
+    runs = []
+    for cls in (nnlib.MLP, PlainMLP):
+        model = cls(sizes + [n_out], activation=activation, seed=3)
+        history = nnlib.train(model, X, y, loss_class(), optimizer(), epochs, X_val=X_val, y_val=y_val, **kwargs)
+        runs.append((model, history))
+    return runs
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+@pytest.mark.parametrize("loss_name", list(LOSSES))
+@pytest.mark.parametrize("optimizer, kwargs", [
+    (lambda: nnlib.SGD(0.1, momentum=0.9), {}),
+    (lambda: nnlib.Adam(0.01), {"batch_size": 24}),
+    (lambda: nnlib.SGD(0.1), {"regularization": nnlib.L2(1e-3)}),
+    (lambda: nnlib.SGD(0.1), {"regularization": nnlib.L1(1e-3), "batch_size": 10}),
+])
+def test_fast_and_plain_paths_give_the_same_history_and_weights(activation, loss_name, optimizer, kwargs):
+    (fast_model, fast_h), (plain_model, plain_h) = both_paths([2, 5, 4], activation, loss_name, optimizer, **kwargs)
+    assert fast_h.epochs_run == plain_h.epochs_run == 30
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy", "penalty"):
+        np.testing.assert_allclose(getattr(fast_h, key), getattr(plain_h, key), rtol=1e-12, atol=1e-14, err_msg=key)
+    for (name, p, _), (_, q, _) in zip(fast_model.parameters(), plain_model.parameters()):
+        np.testing.assert_allclose(p, q, rtol=1e-11, atol=1e-13, err_msg=name)
+
+
+def test_the_fast_path_is_chosen_only_for_nnlibs_own_classes():
+    X, y = data("binary")
+
+    def chosen(model=None, loss=None, optimizer=None, regularization=None):
+        return fast.Trainer.maybe(model or nnlib.MLP([2, 3, 1]), loss or nnlib.BCEWithLogitsLoss(),
+                                  optimizer or nnlib.SGD(0.1), regularization, X, y, None, None) is not None
+
+    class MyDense(nnlib.Dense):
+        def backward(self, dout):
+            return super().backward(dout)
+
+    class MyTanh(nnlib.Tanh):
+        def forward(self, X):
+            return super().forward(X)
+
+    class MyLoss(nnlib.BCEWithLogitsLoss):
+        def backward(self):
+            return super().backward()
+
+    class MySGD(nnlib.SGD):
+        def step(self, parameters):
+            super().step(parameters)
+
+    class MyL2(nnlib.L2):
+        def grad_of(self, W):
+            return super().grad_of(W)
+
+    class Doubler:  # a layer written from scratch
+        def forward(self, X):
+            return 2 * X
+
+        def backward(self, dout):
+            return 2 * dout
+
+    assert chosen()
+    assert chosen(nnlib.MLP(layers=[nnlib.Dense(2, 3), nnlib.Tanh(), nnlib.Dense(3, 1)]))
+    assert chosen(regularization=nnlib.L2(0.1))
+    assert not chosen(PlainMLP([2, 3, 1]))
+    assert not chosen(nnlib.MLP(layers=[MyDense(2, 3), nnlib.Tanh(), nnlib.Dense(3, 1)]))
+    assert not chosen(nnlib.MLP(layers=[nnlib.Dense(2, 3), MyTanh(), nnlib.Dense(3, 1)]))
+    assert not chosen(nnlib.MLP(layers=[nnlib.Dense(2, 3), Doubler(), nnlib.Dense(3, 1)]))
+    assert not chosen(loss=MyLoss())
+    assert not chosen(optimizer=MySGD(0.1))
+    assert not chosen(regularization=MyL2(0.1))
+    assert not chosen(nnlib.MLP([2, 3, 1], dtype=np.float32))  # X is float64: the plain path converts
+    assert not chosen(nnlib.MLP(layers=[nnlib.Dense(3, 1)]))  # 3 inputs for 2 columns: the plain path says so
+
+
+class BugSigmoid(nnlib.Sigmoid):
+    """The seed's precedence bug: ``s * 1 - s`` is ``s - s``."""
+
+    def backward(self, dout):
+        s = self.s
+        return dout * s * 1 - s
+
+
+def test_gradient_check_of_an_mlp_holding_the_precedence_bug_fails():
+    X, y = data("binary", n=8)
+    model = nnlib.MLP([2, 4, 1], activation="sigmoid", seed=0)
+    assert nnlib.gradient_check(model, X, y, nnlib.BCEWithLogitsLoss()).max() < 1e-7
+    model.layers[1] = BugSigmoid()
+    assert nnlib.gradient_check(model, X, y, nnlib.BCEWithLogitsLoss()).max() > 1e-2
+
+
+class DecayDense(nnlib.Dense):
+    """Weight decay added in backward, counting its calls."""
+
+    calls = 0
+
+    def backward(self, dout):
+        DecayDense.calls += 1
+        dX = super().backward(dout)
+        self.dW = self.dW + 0.1 * self.W
+        return dX
+
+
+def test_weight_decay_added_in_a_dense_subclass_changes_the_trained_weights():
+    X, y = data("binary")
+    plain = nnlib.MLP(layers=[nnlib.Dense(2, 4, seed=1), nnlib.Tanh(), nnlib.Dense(4, 1, seed=2)])
+    decayed = nnlib.MLP(layers=[DecayDense(2, 4, seed=1), nnlib.Tanh(), DecayDense(4, 1, seed=2)])
+    DecayDense.calls = 0
+    for model in (plain, decayed):
+        nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.5), 20)
+    assert DecayDense.calls == 2 * 20
+    # decay pulls the weights towards 0
+    assert np.sum(decayed.layers[0].W ** 2) < np.sum(plain.layers[0].W ** 2)
+    assert not np.allclose(decayed.layers[2].W, plain.layers[2].W)
+
+
+def test_a_tanh_subclass_forward_changes_the_mlps_logits():
+    class ShiftedTanh(nnlib.Tanh):
+        def forward(self, X):
+            return super().forward(X) + 1.0
+
+    X, _ = data("binary", n=5)
+    model = nnlib.MLP([2, 3, 1], seed=0)
+    before = model.forward(X)
+    model.layers[1] = ShiftedTanh()
+    shift = model.forward(X) - before  # every hidden output up by 1 adds the column sums of W
+    np.testing.assert_allclose(shift, np.tile(model.layers[2].W.sum(axis=0), (5, 1)), rtol=1e-12)
+
+
+def test_train_calls_an_mlp_subclass_backward_and_a_loss_subclass_forward():
+    calls = {"backward": 0, "loss": 0}
+
+    class MyMLP(nnlib.MLP):
+        def backward(self, dlogits):
+            calls["backward"] += 1
+            return super().backward(dlogits)
+
+    class MyLoss(nnlib.BCEWithLogitsLoss):
+        def forward(self, logits, y):
+            calls["loss"] += 1
+            return super().forward(logits, y)
+
+    X, y = data("binary", n=60)
+    X_val, y_val = data("binary", n=20, seed=1)
+    nnlib.train(MyMLP([2, 3, 1]), X, y, MyLoss(), nnlib.SGD(0.1), 4, batch_size=25, X_val=X_val, y_val=y_val)
+    assert calls == {"backward": 4 * 3, "loss": 4 * (3 + 1)}  # 3 batches + a validation pass an epoch
+
+
+def test_a_layer_written_from_scratch_trains_inside_an_mlp():
+    class Square:
+        def forward(self, X):
+            self.X = X
+            return X ** 2
+
+        def backward(self, dout):
+            return 2 * self.X * dout
+
+    X, y = data("binary", n=200)
+    model = nnlib.MLP(layers=[Square(), nnlib.Dense(2, 1, seed=0)])
+    h = nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(1.0, momentum=0.9), 200)
+    assert h.accuracy[-1] > 0.95  # x1^2 + x2^2 > 1 is a straight line in squared inputs
+    assert nnlib.gradient_check(model, X[:6], y[:6], nnlib.BCEWithLogitsLoss()).max() < 1e-7
+
+
+def test_a_replaced_weight_array_is_still_trained():
+    # A learner may give a layer a new W; the fast path packs the parameters again.
+    X, y = data("binary")
+    model = nnlib.MLP([2, 4, 1], seed=0)
+    nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 2)
+    model.layers[0].W = np.ones((2, 4))
+    nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 5)
+    assert not np.allclose(model.layers[0].W, 1.0)
+
+
+def test_plain_backward_between_two_runs_leaves_the_fast_path_correct():
+    X, y = data("binary")
+    runs = []
+    for interrupt in (False, True):
+        model = nnlib.MLP([2, 4, 1], seed=0)
+        opt = nnlib.SGD(0.1, momentum=0.9)
+        h = nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), opt, 3)
+        if interrupt:  # gradient_check runs the plain layers, which make new dW and db
+            nnlib.gradient_check(model, X[:4], y[:4], nnlib.BCEWithLogitsLoss())
+        runs.append(nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), opt, 3, history=h).loss)
+    np.testing.assert_allclose(runs[0], runs[1], rtol=1e-13)
