@@ -11,7 +11,7 @@ from hypothesis.extra import numpy as hnp
 import nnlib
 
 ACTIVATIONS = [nnlib.sigmoid, nnlib.tanh, nnlib.relu, nnlib.softmax, nnlib.log_softmax]
-FAST = settings(max_examples=40, deadline=None, database=None)
+FAST = settings(max_examples=40)
 
 # Any finite float64, -1.8e308 .. 1.8e308, including 0, subnormals and both extremes.
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)

@@ -4,13 +4,15 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+import math
+
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import nnlib
 
-FAST = settings(max_examples=40, deadline=None, database=None)
+FAST = settings(max_examples=40)
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 
 
@@ -161,6 +163,65 @@ def test_binary_cross_entropy_is_finite_for_any_probability(p, data):
     y = data.draw(hnp.arrays(np.int64, p.shape, elements=st.integers(0, 1)))
     losses = no_warnings(nnlib.binary_cross_entropy, p, y, reduction="none")
     assert np.all(np.isfinite(losses)) and np.all((losses >= 0) & (losses <= 100))
+
+
+# ---- the mean of huge but finite losses ---------------------------------------------
+# Three losses of 1.797e308 each are finite, and so is their mean; their sum is not.
+# Dividing by N before summing still overflowed (5.99e307 * 3 rounds past the largest
+# float64): the mean must come out finite, with no warning, whenever the true mean is.
+
+FMAX = np.finfo(np.float64).max
+
+
+def true_mean(losses):
+    """The mean of finite numbers without overflow: exact sums of scaled values."""
+    losses = np.ravel(losses)
+    scale = float(np.max(np.abs(losses)))
+    if scale == 0.0:
+        return 0.0
+    return math.fsum(float(v) / scale for v in losses) / len(losses) * scale
+
+
+huge = st.floats(-FMAX, FMAX)
+half = st.floats(-FMAX / 2, FMAX / 2)  # |pred - target| stays finite
+
+
+@FAST
+@given(pairs=st.lists(st.tuples(huge, st.integers(0, 1)), min_size=1, max_size=8))
+@example(pairs=[(1.797e308, 0)] * 3)
+@example(pairs=[(-FMAX, 1)] * 5)
+def test_bce_with_logits_mean_is_the_true_mean_for_any_finite_logits(pairs):
+    z, y = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+    losses = no_warnings(nnlib.binary_cross_entropy_with_logits, z, y, reduction="none")
+    mean = no_warnings(nnlib.binary_cross_entropy_with_logits, z, y)
+    assert mean == pytest.approx(true_mean(losses), rel=1e-12, abs=1e-300)
+    layer = nnlib.BCEWithLogitsLoss()
+    assert no_warnings(layer.forward, z, y) == pytest.approx(mean, rel=1e-12, abs=1e-300)
+
+
+@FAST
+@given(pairs=st.lists(st.tuples(half, half), min_size=1, max_size=8))
+@example(pairs=[(FMAX / 2, -FMAX / 2)] * 3)
+def test_l1_and_mse_means_are_the_true_mean_whenever_it_is_finite(pairs):
+    pred, target = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+    l1 = no_warnings(nnlib.l1_loss, pred, target, reduction="none")
+    assert no_warnings(nnlib.l1_loss, pred, target) == pytest.approx(true_mean(l1), rel=1e-12, abs=1e-300)
+    small = pred / 2**520, target / 2**520  # squares below the largest float64
+    sq = no_warnings(nnlib.mse_loss, *small, reduction="none")
+    assert no_warnings(nnlib.mse_loss, *small) == pytest.approx(true_mean(sq), rel=1e-12, abs=1e-300)
+
+
+@FAST
+@given(rows=st.lists(st.tuples(half, half, st.integers(0, 1)), min_size=1, max_size=6))
+@example(rows=[(FMAX / 2, -FMAX / 2, 1)] * 3)
+def test_cross_entropy_mean_is_the_true_mean_for_any_finite_logits(rows):
+    logits = np.array([[r[0], r[1]] for r in rows])
+    y = np.array([r[2] for r in rows])
+    losses = no_warnings(nnlib.cross_entropy, logits, y, reduction="none")
+    mean = no_warnings(nnlib.cross_entropy, logits, y)
+    assert np.isfinite(mean)
+    assert mean == pytest.approx(true_mean(losses), rel=1e-12, abs=1e-300)
+    assert no_warnings(nnlib.CrossEntropyLoss().forward, logits, y) == pytest.approx(mean, rel=1e-12, abs=1e-300)
 
 
 # ---- gradients against central differences ---------------------------------------
