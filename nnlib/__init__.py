@@ -12,16 +12,21 @@ Shapes everywhere: N examples, D features, H hidden units, C classes.
               optim.py         SGD, Adam
               train.py         train, History
               plots.py         plot_decision_boundary, plot_history, ...
-              widgets.py       Panel, Playground
+              widgets.py       Panel
+              playground/      Playground
     exercises checks.py        check (self-check answers)
 """
 
 from .activations import log_softmax, relu, relu_grad, sigmoid, sigmoid_grad, softmax, tanh, tanh_grad
 from .checks import check
 from .data import (
+    confusion_matrix,
     make_blobs,
     make_circle,
+    make_features,
+    make_gaussian_regression,
     make_linear_data,
+    make_plane,
     make_playground_circle,
     make_spiral,
     make_xor,
@@ -57,17 +62,22 @@ from .plots import (
     plot_probability_scatter,
     scatter_classes,
 )
-from .train import History, TrainingDiverged, train
+from .history import History, TrainingDiverged
+from .train import train
 
 __version__ = "0.1.0"
 
 
 def __getattr__(name):
     # The widgets need ipywidgets and a display; import them only when asked for.
-    if name in ("Panel", "Playground"):
+    if name == "Panel":
         from . import widgets
 
-        return getattr(widgets, name)
+        return widgets.Panel
+    if name == "Playground":
+        from .playground import Playground
+
+        return Playground
     if name == "exercises":
         import importlib
 

@@ -1,78 +1,16 @@
-"""Lesson 6: the training loop, with divergence detection.
+"""Lesson 6: the training loop, lesson 5's steps in a loop over epochs and mini-batches.
 
 Shapes: N training examples, D features; labels y (N,). M validation examples.
 """
 
 import time
-import warnings
 
 import numpy as np
 
 from . import fast
+from .history import History, _DivergenceWatch, diverged
 from .regularization import Penalty
 from .validation import as_float_array, check_int, describe
-
-
-class TrainingDiverged(RuntimeWarning):
-    """Warned when the loss becomes non-finite or runs away and training stops."""
-
-
-# Divergence is judged against the first epoch's loss, "where training started".
-# Over a sweep of data sets, activations, losses, optimisers and learning rates, runs
-# that learned never went above 3 times their start, while too-large steps jumped far
-# higher. A loss this many times its start is a blow-up, even if it comes back down.
-BLOWUP_FACTOR = 10.0
-# An overshoot that lands on saturated units (tanh at +-1, dead ReLUs) can keep the
-# loss finite and no longer growing, yet stuck high, or bouncing up and down: a loss
-# whose mean over STALL_EPOCHS epochs is above this many times its start, or that ends
-# above it, has diverged too. In the sweep, healthy runs kept that mean below 1.7.
-STALL_FACTOR = 2.0
-STALL_EPOCHS = 10
-
-
-class History:
-    """What happened during ``train``: one entry per epoch that finished.
-
-    - loss, accuracy: training loss and accuracy (accuracy is empty for ``MSELoss``);
-      the loss includes the penalty of a regularization, which ``penalty`` holds alone.
-    - val_loss, val_accuracy: the same on the validation set, when one was given.
-    - epochs_run, diverged (bool), diverged_epoch (1-based, or None), message, seconds.
-
-    Lists hold only finite numbers: a diverged run stops before its bad epoch is
-    recorded, so every list can go straight to a plot.
-    """
-
-    def __init__(self):
-        self.loss, self.accuracy, self.val_loss, self.val_accuracy = [], [], [], []
-        self.penalty = []
-        self.diverged = False
-        self.diverged_epoch = None
-        self.message = ""
-        self.seconds = 0.0
-
-    @property
-    def epochs_run(self):
-        return len(self.loss)
-
-    def as_dict(self):
-        return {k: getattr(self, k) for k in ("loss", "accuracy", "val_loss", "val_accuracy")}
-
-    def summary(self):
-        if self.diverged:
-            return self.message
-        parts = [f"{self.epochs_run} epochs"]
-        if self.loss:
-            parts.append(f"loss {self.loss[-1]:.4f}")
-        if self.accuracy:
-            parts.append(f"accuracy {self.accuracy[-1]:.1%}")
-        if self.val_loss:
-            parts.append(f"val loss {self.val_loss[-1]:.4f}")
-        if self.val_accuracy:
-            parts.append(f"val accuracy {self.val_accuracy[-1]:.1%}")
-        return ", ".join(parts)
-
-    def __repr__(self):
-        return f"History({self.summary()})"
 
 
 def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callback=None,
@@ -168,7 +106,7 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
                 val_value, val_right = step.evaluate(X_val) or (None, None)
         problem = watch.check(value, val_value if has_val else 0.0)
         if problem:
-            _diverged(history, epoch, problem, optimizer)
+            diverged(history, epoch, problem, optimizer)
             break
         history.loss.append(float(value))
         history.penalty.append(penalty / n)
@@ -181,7 +119,7 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
         if callback is not None and callback(epoch, history, model) is False:
             break
     if not history.diverged and watch.ends_high():
-        _diverged(history, history.epochs_run, watch.ends_high(), optimizer)
+        diverged(history, history.epochs_run, watch.ends_high(), optimizer)
     history.seconds += time.perf_counter() - start
     if not history.diverged:
         history.message = history.summary()
@@ -230,42 +168,3 @@ class _PlainTrainer:
             return None
         accuracy = self.loss.accuracy(out, y)
         return value, None if accuracy is None else round(accuracy * len(out))
-
-
-class _DivergenceWatch:
-    """Applies the divergence rule to one epoch's losses; returns what went wrong, or ""."""
-
-    def __init__(self, earlier=()):
-        # Continuing a history: judge against its first epoch, as if it had never paused.
-        self.start = max(earlier[0], np.finfo(float).tiny) if earlier else None
-        self.recent = list(earlier[1:])[1 - STALL_EPOCHS:] if earlier else []
-
-    def check(self, value, val_value):
-        if value is None or val_value is None:
-            return "the loss became inf or nan"
-        if self.start is None:
-            self.start = max(value, np.finfo(float).tiny)
-            return ""
-        if value > BLOWUP_FACTOR * self.start:
-            return f"the loss jumped from {self.start:.3g} to {value:.3g}"
-        self.recent = self.recent[1 - STALL_EPOCHS:] + [value]
-        mean = sum(self.recent) / len(self.recent)
-        if len(self.recent) == STALL_EPOCHS and mean > STALL_FACTOR * self.start:
-            return (f"the loss rose from {self.start:.3g} to a mean of {mean:.3g} "
-                    f"over the last {STALL_EPOCHS} epochs")
-        return ""
-
-    def ends_high(self):
-        """What went wrong if the last loss is far above the start, else ""."""
-        if self.recent and self.recent[-1] > STALL_FACTOR * self.start:
-            return f"the loss ended at {self.recent[-1]:.3g}, far above its start {self.start:.3g}"
-        return ""
-
-
-def _diverged(history, epoch, problem, optimizer):
-    history.diverged = True
-    history.diverged_epoch = epoch
-    lr = getattr(optimizer, "lr", None)
-    now = f" (now {lr:g})" if lr is not None else ""
-    history.message = f"diverged at epoch {epoch}: {problem}; lower the learning rate{now}"
-    warnings.warn(history.message, TrainingDiverged, stacklevel=3)
