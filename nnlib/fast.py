@@ -63,7 +63,7 @@ class Trainer:
     def __init__(self, model, ops, loss, optimizer, regularization, y, y_val, dtype):
         self.ops, self.optimizer, self.regularization = ops, optimizer, regularization
         self.flat, self.weights = _pack([op.layer for op in ops if isinstance(op, _Dense)], dtype)
-        if _own(loss, BCEWithLogitsLoss, "forward", "backward", "targets", "loss", "grad", "accuracy"):
+        if _own(loss, BCEWithLogitsLoss, "forward", "backward", "targets", "loss_of", "grad_of", "accuracy"):
             self.loss = _BCE(loss, y, y_val, dtype)
         else:
             self.loss = _AnyLoss(loss, y, y_val)

@@ -25,7 +25,7 @@ class Loss:
         self.saved = None
         z = self._logits(logits)
         t = self.targets(y, z)
-        value = self.loss(z, t)
+        value = self.loss_of(z, t)
         self.saved = (z, t, np.shape(logits))
         return value
 
@@ -34,7 +34,7 @@ class Loss:
         if self.saved is None:
             raise RuntimeError(f"{type(self).__name__}.backward() called before forward()")
         z, t, shape = self.saved
-        return self.grad(z, t).reshape(shape)
+        return self.grad_of(z, t).reshape(shape)
 
     def accuracy(self, logits, y):
         return None
@@ -63,10 +63,10 @@ class BCEWithLogitsLoss(Loss):
             raise ValueError(f"logits must have one column for binary labels, got shape {z.shape}")
         return as_labels(y, "y", 2, n=len(z)).astype(z.dtype)[:, None]
 
-    def loss(self, z, y):
+    def loss_of(self, z, y):
         return losses.binary_cross_entropy_with_logits(z, y)
 
-    def grad(self, z, y):
+    def grad_of(self, z, y):
         # (p - y) / N: the sigmoid's slope p (1 - p) cancels the 1 / (p (1 - p)) of the log.
         return losses.binary_cross_entropy_with_logits_grad(z, y)
 
@@ -92,10 +92,10 @@ class CrossEntropyLoss(Loss):
             )
         return as_labels(y, "y", z.shape[1], n=len(z))
 
-    def loss(self, z, y):
+    def loss_of(self, z, y):
         return losses.cross_entropy(z, y)
 
-    def grad(self, z, y):
+    def grad_of(self, z, y):
         return losses.cross_entropy_grad(z, y)
 
     def accuracy(self, logits, y):
@@ -114,10 +114,10 @@ class MSELoss(Loss):
             raise ValueError(f"y must match the predictions {z.shape} (or be ({len(z)},)), got {y.shape}")
         return y
 
-    def loss(self, z, y):
+    def loss_of(self, z, y):
         return losses.mse_loss(z, y)
 
-    def grad(self, z, y):
+    def grad_of(self, z, y):
         return losses.mse_loss_grad(z, y)
 
 
@@ -125,8 +125,8 @@ class SigmoidMSELoss(BCEWithLogitsLoss):
     """Squared error between ``sigmoid(logits)`` and labels in {0, 1}: MSE used for
     classification, to compare with cross entropy (lessons 4 and 6)."""
 
-    def loss(self, z, y):
+    def loss_of(self, z, y):
         return losses.sigmoid_mse_loss(z, y)
 
-    def grad(self, z, y):
+    def grad_of(self, z, y):
         return losses.sigmoid_mse_loss_grad(z, y)
