@@ -6,7 +6,7 @@ Shapes: N examples, D features. Classification sets return ``X`` (N, 2) float64 
 
 import numpy as np
 
-from .validation import as_float_array, check_int, check_number
+from .validation import as_float_array, as_labels, check_int, check_number, describe
 
 
 def make_linear_data(n=100, w=(2.0, -3.4), b=4.2, noise=0.1, scales=None, seed=0):
@@ -142,21 +142,25 @@ def make_xor(n=500, noise=0.0, seed=0):
     return X, y
 
 
-def make_spiral(n=500, noise=0.0, seed=0):
-    """Two interleaved spirals (Playground's spiral), radius up to 5.
+def make_spiral(n=500, noise=0.0, seed=0, classes=2):
+    """Interleaved spirals (Playground's spiral), radius up to 5, one arm per class.
 
-    Half the points on each arm; ``noise`` in [0, 0.5] jitters each point by
-    ``U(-1, 1) * noise`` (as Playground does). Returns X (N, 2), y (N,).
+    - classes: C >= 2 arms, labels 0 .. C-1; each arm is the first turned by 2 pi / C.
+      With 2, arm 1 comes first and the arms are point reflections of each other.
+    ``noise`` in [0, 0.5] jitters each point by ``U(-1, 1) * noise`` (as Playground
+    does). Returns X (N, 2), y (N,), the arms one after the other.
     """
     n = check_int(n, "n", minimum=1)
     noise = check_number(noise, "noise", low=0.0, high=0.5)
+    classes = check_int(classes, "classes", minimum=2)
     rng = np.random.default_rng(seed)
-    n_pos = n // 2
     parts, labels = [], []
-    for label, count, delta in ((1, n_pos, 0.0), (0, n - n_pos, np.pi)):
+    order = [1, 0] + list(range(2, classes))
+    for k, label in enumerate(order):
+        count = n // classes if k < classes - 1 else n - (classes - 1) * (n // classes)
         i = np.arange(count)
         r = i / max(count, 1) * 5
-        t = 1.75 * i / max(count, 1) * 2 * np.pi + delta
+        t = 1.75 * i / max(count, 1) * 2 * np.pi + 2 * np.pi * k / classes
         pts = np.column_stack([r * np.sin(t), r * np.cos(t)])
         parts.append(pts + rng.uniform(-1, 1, size=pts.shape) * noise)
         labels.append(np.full(count, label, dtype=np.int64))
@@ -178,6 +182,78 @@ def make_blobs(n=500, noise=0.0, seed=0):
     centres = np.where(y[:, None] == 1, 2.0, -2.0)
     X = centres + rng.normal(scale=np.sqrt(0.5 + 7 * noise), size=(n, 2))
     return X, y
+
+
+def _playground_plane(n, noise, seed):
+    """Playground's regression points: uniform in [-6, 6]^2, and a noisy copy
+    (each coordinate plus ``U(-6, 6) * noise``) that the target is computed on."""
+    n = check_int(n, "n", minimum=1)
+    noise = check_number(noise, "noise", low=0.0, high=0.5)
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-6, 6, size=(n, 2))
+    return X, X + rng.uniform(-6, 6, size=X.shape) * noise
+
+
+def make_plane(n=500, noise=0.0, seed=0):
+    """Playground's "plane" regression: target ``y = (x1 + x2) / 10`` (in [-1.2, 1.2]),
+    computed on a noisy copy of the point (noise in [0, 0.5]); the clean point is kept.
+    Returns X (N, 2), y (N,) float64."""
+    X, noisy = _playground_plane(n, noise, seed)
+    return X, noisy.sum(axis=1) / 10
+
+
+GAUSSIANS = [(-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1)]
+
+
+def make_gaussian_regression(n=500, noise=0.0, seed=0):
+    """Playground's "gaussian" regression: six bumps (centre, sign) in ``GAUSSIANS``.
+
+    Each bump is ``sign * max(1 - d / 2, 0)`` at distance d from its centre; the target
+    is the bump of largest size there (in [-1, 1]), computed on a noisy copy of the
+    point (noise in [0, 0.5]). Returns X (N, 2), y (N,) float64.
+    """
+    X, noisy = _playground_plane(n, noise, seed)
+    centres, signs = np.array([g[:2] for g in GAUSSIANS], float), np.array([g[2] for g in GAUSSIANS], float)
+    d = np.linalg.norm(noisy[:, None, :] - centres[None, :, :], axis=2)  # (N, 6)
+    bumps = signs * np.clip(1 - d / 2, 0, 1)
+    return X, bumps[np.arange(len(X)), np.argmax(np.abs(bumps), axis=1)]
+
+
+FEATURES = {
+    "x1": lambda x1, x2: x1, "x2": lambda x1, x2: x2,
+    "x1^2": lambda x1, x2: x1 ** 2, "x2^2": lambda x1, x2: x2 ** 2, "x1*x2": lambda x1, x2: x1 * x2,
+    "sin(x1)": lambda x1, x2: np.sin(x1), "sin(x2)": lambda x1, x2: np.sin(x2),
+}
+
+
+def make_features(X, features=("x1", "x2")):
+    """The input columns computed from points in the plane, as TensorFlow Playground offers.
+
+    - X: (N, 2) points (x1, x2).
+    - features: names from ``FEATURES``: "x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)",
+      "sin(x2)", in the order wanted. With ("x1^2", "x2^2") a straight line in the new
+      columns is a circle in the plane.
+    Returns F (N, len(features)) float64, a new array.
+    """
+    X = as_float_array(X, "X", ndim=2)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must hold points in the plane, shape (N, 2), got {describe(X)}")
+    if isinstance(features, str) or not hasattr(features, "__iter__"):
+        raise TypeError(f"features must be a tuple of names from {list(FEATURES)}, got {features!r}")
+    features = tuple(features)
+    unknown = [f for f in features if f not in FEATURES]
+    if unknown or not features or len(set(features)) != len(features):
+        raise ValueError(f"features must be distinct names from {list(FEATURES)}, at least one; got {features!r}")
+    return np.column_stack([FEATURES[f](X[:, 0], X[:, 1]) for f in features])
+
+
+def confusion_matrix(y_true, y_pred, classes):
+    """Counts (C, C): entry [i, j] is how many examples of class i were predicted as j."""
+    y_true = as_labels(y_true, "y_true", classes)
+    y_pred = as_labels(y_pred, "y_pred", classes, n=len(y_true))
+    counts = np.zeros((classes, classes), dtype=np.int64)
+    np.add.at(counts, (y_true, y_pred), 1)
+    return counts
 
 
 def train_val_split(X, y, val_fraction=0.2, seed=0):

@@ -1,0 +1,159 @@
+"""The playground's controls: every one named for screen readers (its ``description``,
+or a ``tooltip`` beside the symbol of a button), none of them doing any work.
+
+Two controls are made of several widgets, as in TensorFlow Playground: the feature
+column (a toggle per feature, each beside a small heatmap of it) and the widths of the
+hidden layers (+ and - per layer). Each is a box with a ``value`` trait that
+``observe`` reports, like any other control.
+"""
+
+import ipywidgets as w
+import numpy as np
+import traitlets
+
+from .. import data
+from .setup import DATASETS, LOSSES
+
+SLIDER = dict(style={"description_width": "initial"}, continuous_update=False)
+# Rates offered, 10 a decade, rounded so that a screen reader says "0.158" (the value of
+# the chosen option), never a slider's position on a log scale.
+RATES = tuple(float(f"{10 ** (k / 10):.3g}") for k in range(-40, 11))
+REG_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+MAX_UNITS = 16  # per hidden layer (the picture of the network stays on a screen)
+
+
+def rate_dropdown(value, rates, description):
+    return w.Dropdown(options=[(f"{r:g}", r) for r in rates], value=value, description=description)
+
+
+def offer(dropdown, value):
+    """Add ``value`` to a dropdown of rates if it is not one of them yet (a rate given by name)."""
+    rates = [r for _, r in dropdown.options]
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 and value not in rates:
+        dropdown.options = [(f"{r:g}", r) for r in sorted({*rates, float(value)})]
+
+
+class FeatureColumn(w.VBox):
+    """A toggle per input feature of ``data.FEATURES``; ``value`` is the tuple switched on."""
+
+    value = traitlets.Tuple()
+
+    def __init__(self, value=("x1", "x2")):
+        self.toggles = {name: w.ToggleButton(description=name, tooltip=f"use {name} as an input",
+                                             layout=w.Layout(width="70px")) for name in data.FEATURES}
+        self.images = {name: w.Image(format="png", width=24, height=24, tooltip=f"heatmap of {name}")
+                       for name in data.FEATURES}
+        super().__init__([w.HTML("<b>features</b>")]
+                         + [w.HBox([self.images[n], self.toggles[n]]) for n in data.FEATURES])
+        self.value = tuple(value)
+        for toggle in self.toggles.values():
+            toggle.observe(self._toggled, names="value")
+
+    @traitlets.validate("value")
+    def _valid(self, proposal):
+        chosen = tuple(proposal["value"])
+        data.make_features(np.zeros((1, 2)), chosen)  # a clear error for unknown names
+        return tuple(name for name in data.FEATURES if name in chosen)
+
+    @traitlets.observe("value")
+    def _show(self, change):
+        self._showing = True  # the toggles follow the value, one by one: no value from them meanwhile
+        try:
+            for name, toggle in self.toggles.items():
+                toggle.value = name in change["new"]
+        finally:
+            self._showing = False
+
+    _showing = False
+
+    def _toggled(self, change):
+        if self._showing:
+            return
+        chosen = tuple(name for name, toggle in self.toggles.items() if toggle.value)
+        if not chosen:  # a network needs an input: switch the last one back on
+            change["owner"].value = True
+        elif chosen != self.value:
+            self.value = chosen
+
+
+class LayerWidths(w.HBox):
+    """The number of units of each hidden layer, with + and - per layer; ``value`` is the tuple."""
+
+    value = traitlets.Tuple()
+
+    def __init__(self, value=(8, 8)):
+        super().__init__(layout=w.Layout(flex_flow="row wrap"))
+        self.buttons = []
+        self.value = tuple(value)
+
+    @traitlets.validate("value")
+    def _valid(self, proposal):
+        widths = tuple(proposal["value"])
+        bad = [u for u in widths if isinstance(u, bool) or not isinstance(u, (int, np.integer))
+               or not 1 <= u <= MAX_UNITS]
+        if bad:
+            raise traitlets.TraitError(f"units must be whole numbers from 1 to {MAX_UNITS} per hidden layer, "
+                                       f"got {widths!r}")
+        return tuple(int(u) for u in widths)
+
+    @traitlets.observe("value")
+    def _show(self, change):
+        boxes, self.buttons = [], []
+        for layer, units in enumerate(change["new"]):
+            more = w.Button(description="+", tooltip=f"one more unit in hidden layer {layer + 1}",
+                            disabled=units >= MAX_UNITS, layout=w.Layout(width="32px"))
+            fewer = w.Button(description="-", tooltip=f"one unit fewer in hidden layer {layer + 1}",
+                             disabled=units <= 1, layout=w.Layout(width="32px"))
+            more.on_click(lambda _, k=layer: self.change_layer(k, +1))
+            fewer.on_click(lambda _, k=layer: self.change_layer(k, -1))
+            self.buttons.append((more, fewer))
+            boxes.append(w.VBox([w.HTML(f"layer {layer + 1}: {units} units"), w.HBox([fewer, more])]))
+        self.children = boxes or [w.HTML("no hidden layer")]
+
+    def change_layer(self, layer, step):
+        widths = list(self.value)
+        widths[layer] = min(max(widths[layer] + step, 1), MAX_UNITS)
+        self.value = tuple(widths)
+
+    def resize(self, layers):
+        """``layers`` widths: the first ones kept, new layers as wide as the last (or 4)."""
+        widths = self.value[:layers]
+        self.value = widths + (widths[-1] if widths else 4,) * (layers - len(widths))
+
+
+def make_controls():
+    """The controls, by name (the keyword arguments of ``Playground``)."""
+    return {
+        "dataset": w.Dropdown(options=list(DATASETS), value="playground circle", description="data set"),
+        "noise": w.FloatSlider(value=0.0, min=0.0, max=0.5, step=0.05, description="noise", **SLIDER),
+        "n_points": w.IntSlider(value=500, min=2, max=1000, step=1, description="points", **SLIDER),
+        "val_fraction": w.FloatSlider(value=0.2, min=0.0, max=0.5, step=0.05, description="validation share",
+                                      **SLIDER),
+        "positive_fraction": w.FloatSlider(value=0.5, min=0.05, max=0.95, step=0.05,
+                                           description="class 1 share", **SLIDER),
+        "data_seed": w.BoundedIntText(value=0, min=0, max=10**6, description="data seed", **SLIDER),
+        "features": FeatureColumn(),
+        "hidden_layers": w.IntSlider(value=2, min=0, max=4, description="hidden layers", **SLIDER),
+        "units": LayerWidths(),
+        "activation": w.Dropdown(options=["tanh", "relu", "sigmoid"], value="tanh", description="activation"),
+        "init_seed": w.BoundedIntText(value=0, min=0, max=10**6, description="init seed", **SLIDER),
+        "loss": w.Dropdown(options=list(LOSSES), value="cross entropy", description="loss"),
+        "optimizer": w.Dropdown(options=[("SGD, momentum 0.9", "sgd"), ("Adam", "adam")], value="sgd",
+                                description="optimiser"),
+        "lr": rate_dropdown(0.1, RATES, "learning rate"),
+        "regularization": w.Dropdown(options=["none", "L1", "L2"], value="none", description="regularisation"),
+        "reg_rate": rate_dropdown(0.001, REG_RATES, "regularisation rate"),
+        "batch_size": w.Dropdown(options=[("full batch", "full"), ("1", 1), ("10", 10), ("32", 32), ("100", 100)],
+                                 value="full", description="batch size"),
+        "epochs": w.IntSlider(value=300, min=0, max=1000, step=10, description="epochs", **SLIDER),
+        "show_test": w.Checkbox(value=True, description="show test data", indent=False),
+        "discretize": w.Checkbox(value=False, description="discretize output", indent=False),
+    }
+
+
+# Controls that change only the picture, not the training.
+DISPLAY_ONLY = ("show_test", "discretize")
+
+
+def icon_button(description, icon, tooltip):
+    return w.Button(description=description, icon=icon, tooltip=tooltip)

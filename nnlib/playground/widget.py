@@ -1,0 +1,268 @@
+"""``Playground``: TensorFlow Playground in a notebook. Wiring only: the data, the network
+and the training are ``nnlib``'s (see ``setup``), the pictures are drawn in ``figure``
+and ``diagram``, and the controls are made in ``controls``.
+"""
+
+import asyncio
+import time
+import warnings
+
+from ..history import TrainingDiverged
+from ..train import train
+from ..widgets import Shown
+from . import controls as made, report, setup
+from .figure import PlaygroundFigure
+from .layout import layout
+from .recipe import settings_as_code
+
+# A run may take at most this many gradient steps (epochs x batches), and at most this
+# many seconds, so that no setting (batch size 1 for 1000 epochs) freezes the page for
+# more than a second with the redraw; the status says so.
+MAX_STEPS = 20_000
+MAX_SECONDS = 0.7
+# Weight snapshots kept for stepping through training (plus the first and last epoch).
+SNAPSHOTS = 100
+# Pause between two live frames: the kernel reads the clicks (pause!) meanwhile.
+FRAME_PAUSE = 0.01
+
+
+class Playground(Shown):
+    """TensorFlow Playground in a notebook: pick data, features, network and optimiser, watch it train.
+
+    A change of a control trains a fresh network from the initial weights of "init
+    seed" for "epochs" epochs, and redraws: the model's output over the plane with the
+    training points (and the test points, "show test data"), the loss curves, a
+    confusion matrix (MSE for a regression) and the network, every unit drawn as a
+    heatmap (hover over one, or click it, to enlarge it).
+
+    - play / pause / step (``play()``, ``pause()``, ``step(epochs=1)``): train on from
+      the current weights, epoch after epoch, the history growing. Play runs on the
+      kernel's event loop, so the notebook stays free; nothing starts by itself.
+    - "retrain": new initial weights (init seed + 1); "reset weights": the same start again.
+    - the "epoch" slider shows the network at a recorded epoch.
+    - "show as code" (or ``print(pg.code)``) gives the ``nnlib`` calls that do the same.
+
+    Keyword arguments set controls by name, e.g. ``Playground(dataset="xor", lr=0.03)``,
+    ``Playground(features=("x1^2", "x2^2"), hidden_layers=0)`` or
+    ``Playground(hidden_layers=2, units=(6, 3))``; ``data=(X, y)`` trains on your own
+    points (N, 2) with labels 0/1 or 0..C-1, or float targets for a regression.
+    ``set(**values)`` changes several controls with a single retrain.
+    State for tests and curious learners: ``controls``, ``model``, ``history``, ``data``
+    (the splits), ``task``, ``figure``, ``diagram``, ``status``, ``code``, ``widget``.
+    """
+
+    def __init__(self, figsize=(10, 4.2), data=None, **values):
+        self.own = None if data is None else setup.check_own_data(data)
+        self.controls = made.make_controls()
+        if self.own is not None:
+            self.controls["dataset"].options = [setup.OWN_DATA]
+        self.buttons = {
+            "play": made.icon_button("play", "play", "train on, epoch after epoch, until paused"),
+            "pause": made.icon_button("pause", "pause", "stop training after this epoch"),
+            "step": made.icon_button("step", "step-forward", "train one more epoch"),
+            "retrain": made.icon_button("retrain", "refresh", "new initial weights (init seed + 1)"),
+            "reset": made.icon_button("reset weights", "undo", "train again from the same initial weights"),
+        }
+        self.picture, self.figsize = PlaygroundFigure(figsize), figsize
+        self.figure = self.diagram = self.history = self.model = self.data = self.task = None
+        self.status, self.code, self.snapshots, self.task_running = "", "", {}, None
+        self._holding, self._playing = True, False
+        self.set(**values)
+        for name, control in self.controls.items():
+            control.observe(self._on_change, names="value")
+        for name, button in self.buttons.items():
+            button.on_click(getattr(self, f"_on_{name}"))
+        self.parts = layout(self)
+        self.widget = self.parts.box
+        self._holding = False
+        self.update()
+
+    # -- settings ------------------------------------------------------------------------
+
+    def set(self, **values):
+        """Set several controls by name, then train and redraw once (not once per control)."""
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise ValueError(f"unknown controls {sorted(unknown)}; the controls are {list(self.controls)}")
+        held, self._holding = self._holding, True
+        try:
+            c = self.controls
+            if "hidden_layers" in values:
+                c["hidden_layers"].value = values["hidden_layers"]
+                c["units"].resize(c["hidden_layers"].value)
+            units = values.get("units")
+            if isinstance(units, (tuple, list)):
+                if "hidden_layers" in values and len(units) != values["hidden_layers"]:
+                    raise ValueError(f"units must give one width per hidden layer ({values['hidden_layers']}), "
+                                     f"got {tuple(units)!r}")
+                c["hidden_layers"].value = len(units)
+                c["units"].value = tuple(units)
+            elif units is not None:
+                c["units"].value = (units,) * c["hidden_layers"].value
+            for name in ("lr", "reg_rate"):
+                if name in values:
+                    made.offer(c[name], values[name])
+            for name, value in values.items():
+                if name not in ("hidden_layers", "units"):
+                    c[name].value = tuple(value) if name == "features" else value
+        finally:
+            self._holding = held
+        if not held:
+            self.update()
+
+    def _on_change(self, change):
+        if self._holding:
+            return
+        if change["owner"] is self.controls["hidden_layers"]:
+            self._holding = True
+            try:
+                self.controls["units"].resize(change["new"])
+            finally:
+                self._holding = False
+        if change["owner"] in [self.controls[n] for n in made.DISPLAY_ONLY]:
+            self.redraw()
+        else:
+            self.update()
+
+    def values(self):
+        return {name: c.value for name, c in self.controls.items()}
+
+    # -- training ------------------------------------------------------------------------
+
+    def update(self):
+        """Train a fresh network from the current control values and redraw."""
+        self.pause()
+        v = self.values()
+        self.model = self.history = self.data = self.task = None
+        self.snapshots, self._first_epochs = {}, 0
+        try:
+            self.data, self.task, self._made = setup.make_splits(v, self.own)
+            self.inputs = [setup.data.make_features(self.data[i], v["features"]) for i in (0, 2)]
+            self.model, self.loss, self.optimizer = setup.network(v, self.task)
+            self.snapshots = {0: self.model.get_weights()}
+            self.history = self._train(v["epochs"], fresh=True)
+        except ValueError as e:  # settings the library refuses: say why, do not raise
+            self.model, self.history = None, None
+            self._show(f"cannot train with these settings: {e}")
+            return
+        self._first_epochs = self.history.epochs_run
+        self._show(self._summary(self.history.epochs_run < v["epochs"]))
+
+    def _train(self, epochs, fresh=False):
+        """Train ``epochs`` more epochs through ``nnlib.train`` (a fresh History if ``fresh``)."""
+        v = self.values()
+        batch = None if v["batch_size"] == "full" else v["batch_size"]
+        steps_per_epoch = 1 if batch is None else -(-len(self.inputs[0]) // batch)
+        done = 0 if fresh else self.history.epochs_run
+        every = max(epochs // SNAPSHOTS, 1) if fresh else 1
+        limit, start = max(MAX_STEPS // steps_per_epoch, 1), time.perf_counter()
+
+        def record(epoch, history, model):
+            if fresh and history.epochs_run % every == 0:
+                self.snapshots[history.epochs_run] = model.get_weights()
+            return history.epochs_run - done < limit and time.perf_counter() - start < MAX_SECONDS
+
+        extra = {} if fresh else {"history": self.history}
+        reg = setup.penalty(v)
+        if reg is not None:
+            extra["regularization"] = reg
+        with warnings.catch_warnings():
+            # The status line reports divergence; a warning on top would only be noise here.
+            warnings.simplefilter("ignore", TrainingDiverged)
+            history = train(self.model, self.inputs[0], self.data[1], self.loss, self.optimizer, epochs,
+                            batch_size=batch, seed=v["data_seed"] + done, callback=record,
+                            X_val=self.inputs[1], y_val=self.data[3], **extra)
+        if not history.diverged:
+            self.snapshots[history.epochs_run] = self.model.get_weights()
+        if len(self.snapshots) > 2 * SNAPSHOTS:  # keep every other one (and the first and last)
+            keys = sorted(self.snapshots)
+            self.snapshots = {k: self.snapshots[k] for k in keys[::2] + [keys[-1]]}
+        return history
+
+    def step(self, epochs=1):
+        """Train ``epochs`` more epochs from the current weights (the history grows), and redraw."""
+        if self.history is None or self.history.diverged:
+            return
+        before = self.history.epochs_run
+        self._train(epochs)
+        self._show(self._summary(self.history.epochs_run - before < epochs and not self.history.diverged))
+
+    def play(self):
+        """Train on, one epoch per frame, until ``pause()``, on the kernel's event loop
+        (the notebook stays free). Returns the asyncio task (``task_running``)."""
+        if self._playing:
+            return self.task_running
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise RuntimeError("play() needs a running event loop, as in a notebook; "
+                               "in a script, call step(epochs=...) instead") from None
+        self._playing = True
+        self.task_running = loop.create_task(self._live())
+        return self.task_running
+
+    def pause(self):
+        """Stop playing after the current frame."""
+        self._playing = False
+
+    async def _live(self):
+        try:
+            while self._playing and self.history is not None and not self.history.diverged:
+                self.step(1)
+                await asyncio.sleep(FRAME_PAUSE)
+        finally:
+            self._playing = False
+
+    def new_weights(self):
+        """Draw new initial weights (init seed + 1); the change retrains."""
+        self.controls["init_seed"].value += 1
+
+    def _on_play(self, _):
+        self.play()
+
+    def _on_pause(self, _):
+        self.pause()
+
+    def _on_step(self, _):
+        self.pause()
+        self.step(1)
+
+    def _on_retrain(self, _):
+        self.new_weights()
+
+    def _on_reset(self, _):
+        self.update()
+
+    # -- showing -------------------------------------------------------------------------
+
+    def _summary(self, stopped):
+        h = self.history
+        if h.diverged:
+            return h.message
+        text = f"epoch {h.epochs_run}: {report.scores(h)}"
+        if stopped:
+            text += (f" (stopped at the limit of {MAX_STEPS:,} gradient steps or {MAX_SECONDS:g} s per run: "
+                     "use a larger batch or fewer epochs, or press step or play to go on)")
+        return text
+
+    def scrub(self, epoch):
+        """Show the network at a recorded ``epoch`` (the "epoch shown" slider), without training."""
+        h = self.history
+        if h is None:
+            return
+        epoch = min(max(epoch, 0), h.epochs_run)
+        scores = "initial weights" if epoch == 0 else report.scores(h, epoch - 1)
+        shown = max(e for e in self.snapshots if e <= epoch)
+        self._show(f"epoch {epoch} of {h.epochs_run} (weights of epoch {shown}): {scores}", epoch)
+
+    def redraw(self, epoch=None):
+        """Draw the network at ``epoch`` (None: now) without training."""
+        self._show(self.status, epoch)
+
+    def _show(self, status, epoch=None):
+        self.status = status
+        report.show(self, epoch)
+        if self.task is not None:
+            extra = 0 if self.history is None else self.history.epochs_run - self._first_epochs
+            self.code = settings_as_code(self.values(), self.task, self._made, self.own is not None, extra)
+        self.parts.refresh(self, epoch)
