@@ -1,0 +1,74 @@
+"""Lesson 1 exercises: a dense layer's forward pass, and the shape of a matrix product."""
+
+import numpy as np
+
+from .grading import Case, Exercise, check_function, check_value, close
+
+
+def dense_forward(X, W, b):
+    """- X: (N, D) inputs, W: (D, H) weights, b: (H,) biases. Returns (N, H)."""
+    # Each row of X is one example; b is added to every row (broadcasting).
+    return X @ W + b
+
+
+def _cases():
+    rng = np.random.default_rng(1)
+
+    def numbers(*shape):
+        return rng.integers(-3, 4, size=shape).astype(float)
+
+    shapes = [
+        ("a batch: X (4, 3), W (3, 2), b (2,)", 4, 3, 2),
+        ("a square one: X (2, 2), W (2, 2), b (2,)", 2, 2, 2),
+        ("one example (N = 1): X (1, 3), W (3, 5), b (5,)", 1, 3, 5),
+        ("one feature (D = 1): X (3, 1), W (1, 4), b (4,)", 3, 1, 4),
+        ("one of everything: X (1, 1), W (1, 1), b (1,)", 1, 1, 1),
+    ]
+    cases = []
+    for label, N, D, H in shapes:
+        X, W, b = numbers(N, D), numbers(D, H), numbers(H) + 0.5  # b never all zero
+        cases.append(Case(f"{label}, X = {X.tolist()}, W = {W.tolist()}, b = {b.tolist()}", (X, W, b)))
+    return cases
+
+
+DENSE_MISTAKES = [
+    (lambda X, W, b: X @ W, "b is missing: the output is X @ W + b."),
+    (lambda X, W, b: W @ X + b, "W @ X is the wrong order: each row of X is an example, so X @ W (N, D) @ (D, H)."),
+    (lambda X, W, b: X @ W + b[:, None],
+     "b is added along the wrong axis (b[:, None] is a column): add b (H,) itself, to every row."),
+    (lambda X, W, b: X * W + b, "X * W multiplies entry by entry; the layer needs the matrix product X @ W."),
+    (lambda X, W, b: X @ W.T + b, "W is (D, H) already: X @ W, not X @ W.T."),
+]
+
+
+def check_dense_forward(f):
+    n = check_function(f, _cases(), dense_forward, DENSE_MISTAKES, close(1e-9, 1e-12))
+    return f"Your dense_forward gave X @ W + b for all {n} shapes, N = 1 and D = 1 included."
+
+
+def matmul_shape():
+    A, B = np.zeros((5, 3)), np.zeros((3, 2))
+    return (A @ B).shape
+
+
+def check_matmul_shape(answer):
+    check_value(answer, matmul_shape(), [
+        ((2, 5), "The rows come from A and the columns from B: (5, 3) @ (3, 2) keeps A's 5 rows and B's 2 columns."),
+        ((3, 3), "The inner sizes (3 and 3) must match, and they disappear: keep the outer ones."),
+        ((5, 3), "(5, 3) is the shape of A itself; the product keeps A's rows and B's columns."),
+        ((3, 2), "(3, 2) is the shape of B itself; the product keeps A's rows and B's columns."),
+        ((5, 3, 2), "The inner 3s are summed over and disappear: the result has two axes."),
+    ])
+    return "(5, 3) @ (3, 2): the inner 3s meet and vanish."
+
+
+EXERCISES = [
+    Exercise("1.dense_forward", 1, "a dense layer's forward pass X @ W + b", "code",
+             check_dense_forward, lambda: dense_forward,
+             hint="A batch X (N, D) times W (D, H) gives (N, H); numpy adds b (H,) to every row by broadcasting.",
+             source_of=(dense_forward,)),
+    Exercise("1.matmul_shape", 1, "the shape of A @ B", "value",
+             check_matmul_shape, matmul_shape,
+             hint="(n, k) @ (k, m) is (n, m): the inner sizes match and disappear.",
+             source_of=(matmul_shape,)),
+]

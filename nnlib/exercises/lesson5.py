@@ -1,0 +1,267 @@
+"""Lesson 5 exercises: predict the first loss, and write the backward pass of a dense
+layer, of tanh, and of a sigmoid with a bug in it.
+
+A layer exercise's answer is a class: the learner's subclass of ``nnlib.Dense``,
+``nnlib.Tanh`` or ``nnlib.Sigmoid`` with their own ``backward``. The grader makes layers
+of it, runs forward and backward on random inputs of several shapes, compares with the
+chain rule, runs ``nnlib.gradient_check`` on it alone and inside an ``nnlib.MLP``.
+"""
+
+import inspect
+
+import numpy as np
+
+import nnlib
+
+from .grading import Exercise, Wrong, check_value, outcome, same, show
+
+
+def initial_loss():
+    # Logits 0 give p = sigmoid(0) = 1/2 for every example, whatever its label, and each
+    # costs -log(1/2) = ln 2.
+    return float(np.log(2))
+
+
+def check_initial_loss(answer):
+    check_value(answer, initial_loss(), [
+        (0.5, "0.5 is the probability sigmoid(0) that every example gets; the loss is -log of it."),
+        (0.25, "0.25 is the sigmoid's slope at 0, s (1 - s); the loss is -log(sigmoid(0))."),
+        (float(np.log10(2)), "That is log base 10 of 2; cross entropy uses the natural log: ln 2."),
+        (1.0, "1 is log base 2 of 2 (one bit); cross entropy uses the natural log: ln 2."),
+        (-float(np.log(2)), "Mind the sign: the loss is -log(1/2) = +ln 2."),
+        (0.0, "A loss of 0 needs every example predicted with certainty; logits of 0 say 1/2 for every one."),
+    ], rtol=2e-3)
+    return "ln 2 = 0.693: a network that knows nothing yet starts there, and a first loss far from it means a bug."
+
+
+class MyDense(nnlib.Dense):
+    def backward(self, dout):
+        # X (N, D), W (D, H), dout (N, H). Each gradient has the shape of its variable.
+        self.dW = self.X.T @ dout          # (D, N) @ (N, H) -> (D, H)
+        self.db = dout.sum(axis=0)         # every example adds to the bias: (H,)
+        return dout @ self.W.T             # (N, H) @ (H, D) -> (N, D)
+
+
+class MyTanh(nnlib.Tanh):
+    def backward(self, dout):
+        # forward kept the output t = tanh(X); the slope of tanh is 1 - t**2.
+        return dout * (1 - self.t ** 2)
+
+
+class FixedSigmoid(nnlib.Sigmoid):
+    def backward(self, dout):
+        s = self.s                         # forward kept the output s = sigmoid(X)
+        return dout * s * (1 - s)          # brackets: dout * s * 1 - s is dout * s - s
+
+
+def check_class(cls, base, stub_name):
+    """A learner's layer class must be a subclass of ``base`` with its own backward."""
+    name = f"nnlib.{base.__name__}"
+    if not inspect.isclass(cls):
+        raise Wrong("your answer", [f"expected a class (class {stub_name}({name}): ...), got {type(cls).__name__} {show(cls)}"])
+    if cls is base:
+        raise Wrong("your answer", [f"that is {name} itself, the library's own layer"],
+                    f"pass your subclass ({stub_name}), whose backward you wrote.")
+    if not issubclass(cls, base):
+        raise Wrong("your answer", [f"{cls.__name__} is not a subclass of {name}"],
+                    f"start from class {stub_name}({name}): forward and the rest come from {name}; you write backward.")
+    if cls.backward is base.backward:
+        raise Wrong("your answer", [f"{cls.__name__} does not define backward, so it runs {name}'s own"],
+                    "write def backward(self, dout): inside your class.")
+
+
+def _make(cls, args, what):
+    got = outcome(cls, args)
+    if got.error:
+        raise Wrong(what, [f"making the layer {cls.__name__}{args} failed: your code {got.error}"])
+    return got.value
+
+
+def _backward(layer, dout, case):
+    """Run the learner's backward on a copy it may keep, and check it left dout alone."""
+    given = dout.copy()
+    got = outcome(layer.backward, (given,))
+    if got.error:
+        raise Wrong(case, [f"your backward {got.error}"], _known_error(got.error, layer))
+    if not np.array_equal(given, dout):
+        raise Wrong(case, ["your backward changed dout in place"],
+                    "dout belongs to the layer after this one (or the loss): compute a new array "
+                    "(dX = dout * ..., not dout *= ...).")
+    if got.value is None:
+        raise Wrong(case, ["your backward returned None"], "backward must return dX, d loss / d input.")
+    return got.value
+
+
+def _known_error(error, layer):
+    if "matmul" in error or "not aligned" in error or "broadcast" in error:
+        return ("The shapes do not fit: a product's inner sizes must match. With X (N, D), W (D, H) and dout (N, H): "
+                "dW = X.T @ dout, dX = dout @ W.T.")
+    if "has no attribute" in error:
+        kept = "self.X (the input)" if isinstance(layer, nnlib.Dense) else (
+            "only its output, self.t" if isinstance(layer, nnlib.Tanh) else "only its output, self.s")
+        return f"forward keeps {kept} for backward; use that."
+    return None
+
+
+def _compare(case, name, expected, got, mistakes):
+    """``got`` must match ``expected``; ``mistakes`` are (function giving the value it
+    would have, message) pairs."""
+    if same(got, expected, rtol=1e-7, atol=1e-10):
+        return
+    lines = [f"{name}: expected {show(expected)}", f"{' ' * len(name)}  got      {show(got)}"]
+    if np.shape(got) != np.shape(expected):
+        lines.append(f"{name} has shape {np.shape(got)}; it must have shape {np.shape(expected)}")
+    raise Wrong(case, lines, next((m for value, m in mistakes if same(got, _quietly(value))), None))
+
+
+def _quietly(value):
+    """A mistake's value, given as a function of nothing; None where it cannot be made
+    (a wrong product whose shapes do not fit this case)."""
+    try:
+        with np.errstate(all="ignore"):
+            return value()
+    except ValueError:
+        return None
+
+
+def _gradient_check(model, X, y, loss, case):
+    result = outcome(nnlib.gradient_check, (model, X, y, loss))
+    if result.error:
+        raise Wrong(case, [f"nnlib.gradient_check: your code {result.error}"])
+    bad = {name: err for name, err in result.value.items() if not err < 1e-6}
+    if bad:
+        raise Wrong(case, ["nnlib.gradient_check: " + ", ".join(f"{k} rel_error {v:.2g}" for k, v in bad.items())
+                           + " (a correct backward gives below 1e-6)"])
+
+
+DENSE_SHAPES = [(3, 4, 2), (1, 1, 1), (2, 3, 3), (4, 2, 5)]
+
+
+def check_dense_backward(cls):
+    check_class(cls, nnlib.Dense, "MyDense")
+    for k, (N, D, H) in enumerate(DENSE_SHAPES):
+        case = f"N = {N}, D = {D}, H = {H} (random X, W, b and dout)"
+        rng = np.random.default_rng(10 + k)
+        layer = _make(cls, (D, H), case)
+        layer.W[...] = rng.normal(size=(D, H)).round(2)
+        layer.b[...] = rng.normal(size=H).round(2)
+        X, dout = rng.normal(size=(N, D)).round(2), rng.normal(size=(N, H)).round(2)
+        forward = outcome(layer.forward, (X,))
+        if forward.error:
+            raise Wrong(case, [f"forward {forward.error}"])
+        W = layer.W.copy()
+        dX = _backward(layer, dout, case)
+        _compare(case, "dW", X.T @ dout, layer.dW, [
+            (lambda: dout.T @ X, "dW is transposed: dout.T @ X is (H, D); dW has W's shape (D, H): X.T @ dout."),
+            (lambda: X.T @ dout / N, "dW is divided by N: the loss already did that, dout carries the 1/N. dW = X.T @ dout."),
+            (lambda: np.zeros((D, H)), "self.dW was not set: backward must set self.dW = X.T @ dout."),
+        ])
+        _compare(case, "db", dout.sum(axis=0), layer.db, [
+            (lambda: dout, "db is not summed over the rows: every example adds to the bias, db = dout.sum(axis=0), shape (H,)."),
+            (lambda: dout.mean(axis=0), "db is the mean of dout: the loss already divided by N, so sum: dout.sum(axis=0)."),
+            (lambda: dout.sum(axis=0, keepdims=True), "db must have b's shape (H,), not (1, H): drop keepdims."),
+            (lambda: dout.sum(axis=1), "db sums over the wrong axis: over the examples, axis=0."),
+            (lambda: np.zeros(H), "self.db was not set: backward must set self.db = dout.sum(axis=0)."),
+        ])
+        _compare(case, "dX", dout @ W.T, dX, [
+            (lambda: dout, "dX is missing W.T: each input reaches every output through W, so dX = dout @ W.T."),
+            (lambda: dout @ W, "dX = dout @ W has the wrong transpose: dout (N, H) @ W.T (H, D) -> (N, D)."),
+        ])
+        y = rng.normal(size=(N, H))
+        _gradient_check(layer, X, y, nnlib.MSELoss(), case)
+    _check_in_mlp([cls(2, 3, seed=1), nnlib.Tanh(), cls(3, 1, seed=2)])
+    return (f"Your backward gives the same dW, db and dX as the chain rule on {len(DENSE_SHAPES)} shapes, "
+            "passes nnlib.gradient_check alone and inside an MLP.")
+
+
+def _check_in_mlp(layers):
+    case = f"inside nnlib.MLP(layers=[{', '.join(_name(layer) for layer in layers)}]), 6 examples"
+    model = nnlib.MLP(layers=layers)
+    rng = np.random.default_rng(7)
+    X, y = rng.normal(size=(6, 2)), np.array([0, 1, 1, 0, 1, 0])
+    _gradient_check(model, X, y, nnlib.BCEWithLogitsLoss(), case)
+
+
+def _name(layer):
+    shape = f"({layer.n_in}, {layer.n_out})" if isinstance(layer, nnlib.Dense) else "()"
+    return type(layer).__name__ + shape
+
+
+ACTIVATION_SHAPES = [(3, 4), (1, 1), (2, 5)]
+
+
+def _check_activation(cls, base, stub_name, saved, slope, mistakes, to_mlp):
+    """Shared by tanh and the sigmoid: saved is the attribute forward keeps (t or s),
+    slope(out) the correct local slope, mistakes(X, out, dout) -> (value, message) pairs."""
+    check_class(cls, base, stub_name)
+    for k, (N, H) in enumerate(ACTIVATION_SHAPES):
+        case = f"X of shape ({N}, {H}), random X and dout"
+        rng = np.random.default_rng(20 + k)
+        X, dout = rng.normal(scale=1.5, size=(N, H)).round(2), rng.normal(size=(N, H)).round(2)
+        layer = _make(cls, (), case)
+        forward = outcome(layer.forward, (X,))
+        if forward.error:
+            raise Wrong(case, [f"forward {forward.error}"])
+        out = np.array(getattr(layer, saved))
+        dX = _backward(layer, dout, case)
+        _compare(case, "dX", dout * slope(out), dX, mistakes(X, out, dout))
+        _gradient_check(layer, X, rng.normal(size=(N, H)), nnlib.MSELoss(), case)
+    _check_in_mlp(to_mlp(cls))
+
+
+def check_tanh_backward(cls):
+    def mistakes(X, t, dout):
+        return [
+            (lambda: dout * (1 - t), "dout * (1 - t) is missing the square: the slope of tanh is 1 - t**2."),
+            (lambda: 1 - t ** 2, "dout is missing: the chain rule multiplies the incoming gradient by the local slope, dout * (1 - t**2)."),
+            (lambda: dout * 1 - t ** 2, "`dout * 1 - t**2` is `dout - t**2`: brackets, dout * (1 - t**2)."),
+            (lambda: dout * (1 - np.tanh(t) ** 2),
+             "self.t is already the output tanh(X): applying tanh again gives tanh(tanh(X)). Use 1 - self.t**2."),
+            (lambda: dout * (1 - X ** 2), "1 - X**2 uses the input; the slope is 1 - t**2 with the output t = tanh(X) (self.t)."),
+            (lambda: dout * t * (1 - t), "t * (1 - t) is the sigmoid's rule; tanh's slope is 1 - t**2."),
+            (lambda: dout * (1 + t ** 2), "The sign: the slope of tanh is 1 - t**2."),
+        ]
+    _check_activation(cls, nnlib.Tanh, "MyTanh", "t", lambda t: 1 - t ** 2, mistakes,
+                      lambda c: [nnlib.Dense(2, 3, seed=1), c(), nnlib.Dense(3, 1, seed=2)])
+    return ("Your tanh backward is dout * (1 - t**2) on every shape, passes nnlib.gradient_check, "
+            "alone and inside an MLP.")
+
+
+def check_fix_sigmoid_backward(cls):
+    def mistakes(X, s, dout):
+        sig = nnlib.sigmoid(s)
+        return [
+            (lambda: dout * s * 1 - s, "The bug is still there: `dout * s * 1 - s` is `dout * s - s`. Brackets: dout * s * (1 - s)."),
+            (lambda: dout * (s * 1 - s), "`s * 1 - s` is `s - s`, always 0: brackets, s * (1 - s)."),
+            (lambda: dout * s * (1 + s), "The sign in the bracket: the slope is s * (1 - s)."),
+            (lambda: s * (1 - s), "dout is missing: multiply the incoming gradient by the slope, dout * s * (1 - s)."),
+            (lambda: dout * (1 - s), "A factor s is missing: dout * s * (1 - s)."),
+            (lambda: dout * sig * (1 - sig),
+             "self.s is already the output sigmoid(X): applying the sigmoid again is wrong. Use s = self.s."),
+            (lambda: dout * (1 - s ** 2), "1 - s**2 is tanh's rule; the sigmoid's slope is s * (1 - s)."),
+        ]
+    _check_activation(cls, nnlib.Sigmoid, "FixedSigmoid", "s", lambda s: s * (1 - s), mistakes,
+                      lambda c: [nnlib.Dense(2, 3, seed=1), c(), nnlib.Dense(3, 1, seed=2)])
+    return "Fixed: dout * s * (1 - s), right on every shape and in nnlib.gradient_check."
+
+
+EXERCISES = [
+    Exercise("5.initial_loss", 5, "predict, then run: the first loss", "value",
+             check_initial_loss, initial_loss,
+             hint="Logits of 0 give every example the probability sigmoid(0); each then costs -ln of the probability "
+                  "of its label.",
+             source_of=(initial_loss,)),
+    Exercise("5.dense_backward", 5, "the backward pass of a dense layer", "code",
+             check_dense_backward, lambda: MyDense,
+             hint="Each gradient has the shape of its variable: dW (D, H) = X.T @ dout, db (H,) = dout summed over the "
+                  "rows, dX (N, D) = dout @ W.T.",
+             source_of=(MyDense,)),
+    Exercise("5.tanh_backward", 5, "the backward pass of tanh", "code",
+             check_tanh_backward, lambda: MyTanh,
+             hint="forward keeps the output t = tanh(X) in self.t; tanh's slope is 1 - t**2; multiply dout by it.",
+             source_of=(MyTanh,)),
+    Exercise("5.fix_sigmoid_backward", 5, "debugging: fix the sigmoid's backward", "code",
+             check_fix_sigmoid_backward, lambda: FixedSigmoid,
+             hint="Read the line as Python does: * and - go left to right, * first. The slope is s * (1 - s).",
+             source_of=(FixedSigmoid,)),
+]

@@ -1,0 +1,192 @@
+"""Lesson 6 exercises: the training loop, and the capstone, a circle classifier made
+of the learner's own layers and trained by their own loop."""
+
+import numpy as np
+
+import nnlib
+
+from .grading import Exercise, NotAttempted, Wrong, changed_argument, outcome, recognise, show
+from .lesson5 import MyDense, MyTanh
+
+
+def train_loop(model, X, y, loss, lr, epochs):
+    """Full-batch gradient descent; returns the loss of every epoch (a list of floats)."""
+    losses = []
+    for _ in range(epochs):
+        value = loss.forward(model.forward(X), y)   # the loss at the current weights
+        model.backward(loss.backward())             # every layer's gradients
+        for name, p, grad in model.parameters():    # asked after backward: it may make new grads
+            p -= lr * grad                          # in place: the model's own arrays change
+        losses.append(value)
+    return losses
+
+
+def _loop(model, X, y, loss, lr, epochs, sign=-1.0, last_only=False, after=False, backward=True):
+    # A configurable loop that makes the typical wrong answers below.
+    losses = []
+    for _ in range(epochs):
+        value = loss.forward(model.forward(X), y)
+        if backward:
+            model.backward(loss.backward())
+        params = model.layers[-1].parameters() if last_only else model.parameters()
+        for _, p, grad in params:
+            p += sign * lr * grad
+        losses.append(loss.forward(model.forward(X), y) if after else value)
+    return losses
+
+
+LOOP_MISTAKES = [
+    (lambda *a: _loop(*a, sign=+1.0),
+     "p += lr * grad climbs uphill: the losses rise. Step against the gradient: p -= lr * grad."),
+    (lambda *a: _loop(*a, last_only=True),
+     "Only the last layer's parameters are updated (the seed's bug: every prediction stuck near 0.5). "
+     "Update every (name, p, grad) of model.parameters()."),
+    (lambda *a: _loop(*a, after=True),
+     "Each loss is recorded after its update; record the loss that forward gave, before the step."),
+]
+
+
+def _cases():
+    def circle():
+        X, y = nnlib.make_playground_circle(40, seed=2)
+        return nnlib.MLP([2, 4, 1], seed=3), X, y, nnlib.BCEWithLogitsLoss(), 0.1, 5
+
+    def blobs():
+        X, y = nnlib.make_blobs(30, seed=4)
+        model = nnlib.MLP(layers=[nnlib.Dense(2, 5, seed=5), nnlib.Tanh(), nnlib.Dense(5, 2, seed=6)])
+        return model, X, y, nnlib.CrossEntropyLoss(), 0.5, 8
+
+    def one_epoch():
+        X, y = nnlib.make_playground_circle(10, seed=7)
+        return nnlib.MLP([2, 3, 1], seed=8), X, y, nnlib.BCEWithLogitsLoss(), 0.3, 1
+
+    return [
+        ("nnlib.MLP([2, 4, 1]), 40 points of make_playground_circle(seed=2), BCEWithLogitsLoss, lr = 0.1, epochs = 5",
+         circle),
+        ("nnlib.MLP(layers=[Dense(2, 5), Tanh(), Dense(5, 2)]), make_blobs(30, seed=4), CrossEntropyLoss, "
+         "lr = 0.5, epochs = 8", blobs),
+        ("nnlib.MLP([2, 3, 1]), 10 points, BCEWithLogitsLoss, lr = 0.3, epochs = 1", one_epoch),
+    ]
+
+
+def check_train_loop(f):
+    if not callable(f):
+        raise Wrong("your answer", [f"expected a function f(model, X, y, loss, lr, epochs), got {type(f).__name__}"])
+    cases = _cases()
+    for label, make in cases:
+        args = make()
+        X, y = args[1].copy(), args[2].copy()
+        got = outcome(f, args)
+        reference = make()
+        expected = train_loop(*reference)
+        if got.error:
+            raise Wrong(label, [f"expected: losses {show(np.array(expected))}", f"your code {got.error}"])
+        if got.value is None:
+            raise Wrong(label, ["your code returned None"], "return the list of the losses, one per epoch.")
+        problem = changed_argument((X, y), args[1:3])
+        if problem:
+            raise Wrong(label, [f"your code {problem}"])
+        _check_losses(label, got.value, expected, args, make)
+        trained = [p for _, p, _ in args[0].parameters()]
+        if not all(np.allclose(p, q, rtol=1e-7, atol=1e-12) for p, (_, q, _) in zip(trained, reference[0].parameters())):
+            raise Wrong(label, ["the losses are right, but the model given to your function is not trained"],
+                        "update the parameters of that model in place (p -= lr * grad), not of a copy.")
+    return f"Your loop gives the same losses and weights as full-batch gradient descent on all {len(cases)} cases."
+
+
+def _check_losses(label, losses, expected, args, make):
+    model, epochs = args[0], args[5]
+    try:
+        got = np.asarray(losses, dtype=float).reshape(-1) if np.ndim(losses) <= 1 else None
+    except (TypeError, ValueError):
+        got = None
+    if got is None or np.ndim(losses) == 0:
+        raise Wrong(label, [f"expected: a list of {epochs} losses", f"got:      {show(losses)}"],
+                    "return the list of every epoch's loss, not one number or the model.")
+    if len(got) != epochs:
+        raise Wrong(label, [f"expected: {epochs} losses, one per epoch", f"got:      {len(got)} losses: {show(got)}"],
+                    "record one loss per epoch, and take exactly `epochs` steps.")
+    if np.allclose(got, expected, rtol=1e-7, atol=1e-12):
+        return
+    lines = [f"expected: losses {show(np.array(expected))}", f"got:      losses {show(got)}"]
+    if epochs > 1 and np.allclose(got, got[0], rtol=1e-12, atol=0):
+        # Nothing moved. The grads tell why: never computed, or computed and not applied.
+        grads = [g for _, _, g in model.parameters()]
+        if all(not np.any(g) for g in grads):
+            raise Wrong(label, lines, "The loss never changes: model.backward(loss.backward()) is missing, "
+                                      "so every gradient is still 0.")
+        raise Wrong(label, lines, "The loss never changes: p = p - lr * grad makes a new array and leaves the model's "
+                                  "own one as it was. Update in place: p -= lr * grad.")
+    try:
+        mistake = recognise(make(), _Returned(losses), LOOP_MISTAKES)
+    except NotAttempted:
+        mistake = None
+    raise Wrong(label, lines, mistake)
+
+
+class _Returned:
+    """An ``Outcome`` for what the learner's loop returned (see ``recognise``)."""
+
+    def __init__(self, value):
+        self.value, self.error = value, None
+
+
+def capstone():
+    """A circle classifier from the lesson 5 layers, trained by ``train_loop``."""
+    X, y = nnlib.make_playground_circle(500, seed=0)
+    model = nnlib.MLP(layers=[MyDense(2, 8, seed=1), MyTanh(), MyDense(8, 1, seed=2)])
+    train_loop(model, X, y, nnlib.BCEWithLogitsLoss(), lr=0.5, epochs=300)
+    return model
+
+
+def check_capstone(model):
+    case = "your model"
+    layers = getattr(model, "layers", None)
+    if not isinstance(layers, list) or not callable(getattr(model, "forward", None)):
+        raise Wrong(case, [f"expected a trained model, nnlib.MLP(layers=[...]), got {type(model).__name__} {show(model)}"])
+    kinds = set()
+    for i, layer in enumerate(layers):
+        for base in (nnlib.Dense, nnlib.Tanh):
+            if isinstance(layer, base):
+                kinds.add(base)
+                if type(layer).backward is base.backward:
+                    raise Wrong(case, [f"layers[{i}] is a {type(layer).__name__} whose backward is nnlib.{base.__name__}'s own"],
+                                f"nnlib's own layers do not count here: build the model from your subclass of "
+                                f"nnlib.{base.__name__} with your own backward.")
+                break
+        else:
+            raise Wrong(case, [f"layers[{i}] is a {type(layer).__name__}"],
+                        "the capstone is made of your own Dense and Tanh subclasses only.")
+    if kinds != {nnlib.Dense, nnlib.Tanh}:
+        raise Wrong(case, ["the model needs both your Dense layers and your Tanh (a hidden layer)"],
+                    "a straight line cannot separate a circle: Dense -> Tanh -> Dense.")
+    X, y = nnlib.make_playground_circle(1000, seed=1)
+    got = outcome(model.forward, (X,))
+    if got.error:
+        raise Wrong("1000 fresh points of make_playground_circle(1000, seed=1)", [f"model.forward {got.error}"])
+    logits = np.asarray(got.value)
+    if logits.ndim != 2 or logits.shape[0] != len(y) or logits.shape[1] not in (1, 2):
+        raise Wrong("1000 fresh points", [f"the model gives logits of shape {logits.shape}; expected (1000, 1) or (1000, 2)"])
+    predicted = logits[:, 0] > 0 if logits.shape[1] == 1 else np.argmax(logits, axis=1) == 1
+    accuracy = float(np.mean(predicted == (y == 1)))
+    if accuracy < 0.95:
+        guess = ("About half right is what an untrained model, or one whose first layer never learned, gets: "
+                 "does your loop update every layer?" if accuracy < 0.6 else
+                 "Train longer, with a larger learning rate, or with more hidden units.")
+        raise Wrong("1000 fresh points of make_playground_circle(1000, seed=1)",
+                    [f"accuracy {accuracy:.1%}; at least 95.0% is needed"], guess)
+    return f"Your own layers, trained by your own loop, classify {accuracy:.1%} of 1000 fresh points."
+
+
+EXERCISES = [
+    Exercise("6.train_loop", 6, "the training loop", "code",
+             check_train_loop, lambda: train_loop,
+             hint="Each epoch: value = loss.forward(model.forward(X), y); model.backward(loss.backward()); then for "
+                  "every (name, p, grad) in model.parameters(): p -= lr * grad; keep the value.",
+             source_of=(train_loop,)),
+    Exercise("6.capstone", 6, "a circle classifier of your own layers", "value",
+             check_capstone, capstone,
+             hint="nnlib.MLP(layers=[MyDense(2, 8), MyTanh(), MyDense(8, 1)]), trained by your train_loop with "
+                  "BCEWithLogitsLoss on make_playground_circle(500, seed=0), lr around 0.5, a few hundred epochs.",
+             source_of=(MyDense, MyTanh, train_loop, capstone)),
+]
