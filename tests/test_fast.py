@@ -224,3 +224,23 @@ def test_plain_backward_between_two_runs_leaves_the_fast_path_correct():
             nnlib.gradient_check(model, X[:4], y[:4], nnlib.BCEWithLogitsLoss())
         runs.append(nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), opt, 3, history=h).loss)
     np.testing.assert_allclose(runs[0], runs[1], rtol=1e-13)
+
+
+def test_plots_and_predict_proba_run_a_model_of_the_learners_layers():
+    calls = []
+
+    class CountingTanh(nnlib.Tanh):
+        def forward(self, X):
+            calls.append(len(X))
+            return super().forward(X)
+
+    X, y = data("binary", n=40)
+    model = nnlib.MLP(layers=[nnlib.Dense(2, 4, seed=0), CountingTanh(), nnlib.Dense(4, 1, seed=1)])
+    p = model.predict_proba(X)
+    assert calls == [40] and p.shape == (40,)
+    from matplotlib.figure import Figure
+
+    ax = nnlib.plot_decision_boundary(model, X, y, ax=Figure().add_subplot(), resolution=20)
+    assert 20 * 20 in calls  # the boundary is the learner's forward over a 20 x 20 grid
+    np.testing.assert_allclose(np.asarray(ax.images[0].get_array()).ravel()[:3],
+                               model.predict_proba(nnlib.plots.grid_over(X, 20)[0])[:3])
