@@ -381,19 +381,25 @@ def plot_history(history, ax=None, title=None, mark_epoch=None):
 
 
 def plot_loss_contours(loss_fn, w_range, b_range, path=None, ax=None, resolution=60,
-                       levels=20, labels=("$w_1$", "$w_2$")):
+                       levels=20, labels=("$w_1$", "$w_2$"), arrows=7, legend=True):
     """Contours of a loss over two weights, with an optional descent path on top.
 
     - loss_fn: function of a weight pair (2,) -> float.
     - w_range, b_range: (low, high) for the horizontal and vertical weight.
-    - path: optional (T, 2) weights visited by gradient descent, drawn as a line with dots.
+    - path: optional (T, 2) weights visited by gradient descent, drawn as a line with dots,
+      a circle at the start and a star at the end.
     - resolution: grid points per side G; loss_fn is called G * G times.
     - levels: number of contour levels, or the increasing loss values to draw them at.
+      Every other level is labelled with its loss.
+    - arrows: A, draw an A x A grid of arrows pointing downhill (along minus the gradient,
+      taken from the grid of losses; direction only, all the same length); 0 for none.
+    - legend: say in a legend what the markers and arrows are.
     Returns the ax.
     """
     w_range = _range(w_range, "w_range")
     b_range = _range(b_range, "b_range")
     resolution = check_int(resolution, "resolution", minimum=2)
+    arrows = check_int(arrows, "arrows", minimum=0)
     if path is not None:
         path = as_float_array(path, "path", ndim=2)
         if path.shape[1] != 2:
@@ -405,15 +411,47 @@ def plot_loss_contours(loss_fn, w_range, b_range, path=None, ax=None, resolution
     if not np.all(np.isfinite(Z)):
         raise ValueError("loss_fn returned a non-finite value (inf or nan) inside w_range x b_range; "
                          "choose a smaller window")
-    ax.contour(ws, bs, Z, levels=levels, cmap="viridis", linewidths=0.8)
+    contours = ax.contour(ws, bs, Z, levels=levels, cmap="viridis", linewidths=0.8)
+    # Labelling every level crowds a narrow valley; every other one still gives the scale.
+    ax.clabel(contours, contours.levels[::2], fmt=_level_text, fontsize=7, inline=True)
+    if arrows:
+        _downhill_arrows(ax, ws, bs, Z, arrows)
     if path is not None:
-        ax.plot(path[:, 0], path[:, 1], "o-", color="crimson", ms=3, lw=1.2)
-        ax.plot(path[-1, 0], path[-1, 1], "*", color="crimson", ms=12)
+        ax.plot(path[:, 0], path[:, 1], "o-", color="crimson", ms=3, lw=1.2, label="descent path")
+        ax.plot(path[0, 0], path[0, 1], "o", color="white", mec="black", ms=8, label="start")
+        ax.plot(path[-1, 0], path[-1, 1], "*", color="crimson", ms=12,
+                label=f"end (after {len(path) - 1} steps)")
+    if legend and (path is not None or arrows):
+        # Below the axes, where it cannot hide the path.
+        ax.legend(fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2)
     ax.set_xlim(w_range)
     ax.set_ylim(b_range)
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
     return ax
+
+
+def _level_text(value):
+    return f"{value:.0f}" if value >= 10 else f"{value:.2g}"
+
+
+def _inner_indices(n, count):
+    # count evenly spaced grid indices, keeping off the edges where the arrows would be cut.
+    return np.linspace(0, n - 1, count + 2)[1:-1].round().astype(int)
+
+
+def _downhill_arrows(ax, ws, bs, Z, count):
+    # The gradient comes from the grid already computed: no extra calls of loss_fn.
+    dZ_db, dZ_dw = np.gradient(Z, bs, ws)
+    rows, cols = np.meshgrid(_inner_indices(len(bs), count), _inner_indices(len(ws), count), indexing="ij")
+    u, v = -dZ_dw[rows, cols], -dZ_db[rows, cols]
+    norm = np.hypot(u, v)
+    # Direction only: the lengths differ by orders of magnitude across a valley.
+    u = np.divide(u, norm, out=np.zeros_like(u), where=norm > 0)
+    v = np.divide(v, norm, out=np.zeros_like(v), where=norm > 0)
+    length = 0.6 * min(ws[-1] - ws[0], bs[-1] - bs[0]) / (count + 1)
+    ax.quiver(ws[cols], bs[rows], u * length, v * length, angles="xy", scale_units="xy", scale=1,
+              color="0.4", width=0.004, label="downhill (minus the gradient)")
 
 
 def _range(pair, name):

@@ -150,7 +150,7 @@ def test_the_signed_error_trap_from_lesson_2():
     X = np.array([[2.0, 1.0], [3.0, -1.0]])
     y = np.array([7.0, 3.0])
     w_wrong = np.array([2.0, 0.0])
-    assert np.sum(y - X @ w_wrong) == 0.0
+    assert np.sum(X @ w_wrong - y) == 0.0  # errors -3 and +3 (prediction - target)
     assert nnlib.l1_loss(X @ w_wrong, y) == 3.0
     assert nnlib.mse_loss(X @ w_wrong, y) == 9.0
     assert nnlib.mse_loss(X @ np.array([2.0, 3.0]), y) == 0.0
@@ -168,9 +168,41 @@ def test_plot_loss_contours_draws_on_the_given_axes_with_the_path():
     out = nnlib.plot_loss_contours(_bowl, (-1, 3), (-4, 1), path=path, ax=ax, resolution=15)
     assert out is ax
     assert ax.get_xlim() == (-1.0, 3.0) and ax.get_ylim() == (-4.0, 1.0)
-    line, end = ax.lines
+    line, start, end = ax.lines
     np.testing.assert_array_equal(line.get_xydata(), path)
+    np.testing.assert_array_equal(start.get_xydata(), path[:1])
     np.testing.assert_array_equal(end.get_xydata(), path[-1:])
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert sorted(legend) == sorted(["descent path", "start", "end (after 2 steps)", "downhill (minus the gradient)"])
+    assert ax.get_xlabel() == "$w_1$" and ax.get_ylabel() == "$w_2$"
+
+
+def test_plot_loss_contours_labels_every_other_level_with_its_loss():
+    ax = Figure().subplots()
+    nnlib.plot_loss_contours(_bowl, (-1, 3), (-4, 1), ax=ax, resolution=30, levels=[0.5, 2.0, 8.0, 20.0])
+    # 0.5 and 8 are labelled (a level cut by the window's edge gets a label per piece); 2 and 20 are not.
+    assert {t.get_text() for t in ax.texts} == {"0.5", "8"}
+
+
+def test_plot_loss_contours_arrows_point_downhill():
+    ax = Figure().subplots()
+    nnlib.plot_loss_contours(_bowl, (-1, 3), (-4, 1), ax=ax, resolution=41, arrows=4)
+    (quiver,) = [c for c in ax.collections if hasattr(c, "U")]
+    xy, uv = quiver.get_offsets(), np.column_stack([quiver.U, quiver.V])
+    assert xy.shape == (16, 2)
+    # Minus the gradient of (w - 1)^2 + 4 (v + 2)^2, worked by hand.
+    downhill = np.column_stack([-2 * (xy[:, 0] - 1), -8 * (xy[:, 1] + 2)])
+    cosine = np.sum(uv * downhill, axis=1) / (np.linalg.norm(uv, axis=1) * np.linalg.norm(downhill, axis=1))
+    assert np.all(cosine > 0.99)
+    lengths = np.linalg.norm(uv, axis=1)
+    np.testing.assert_allclose(lengths, lengths[0])  # direction only
+
+
+def test_plot_loss_contours_without_arrows_or_path_has_no_legend():
+    ax = Figure().subplots()
+    nnlib.plot_loss_contours(_bowl, (-1, 3), (-4, 1), ax=ax, resolution=9, arrows=0)
+    assert not [c for c in ax.collections if hasattr(c, "U")]
+    assert ax.get_legend() is None
 
 
 def test_plot_loss_contours_evaluates_the_loss_on_a_grid():
@@ -204,6 +236,7 @@ def test_plot_loss_contours_does_not_modify_the_path():
         ({"path": np.zeros((4, 3))}, r"path must have shape \(T, 2\).*\(4, 3\)"),
         ({"loss_fn": lambda v: np.inf}, "non-finite"),
         ({"resolution": 1}, "resolution must be at least 2"),
+        ({"arrows": -1}, "arrows must be at least 0"),
     ],
 )
 def test_plot_loss_contours_rejects_bad_input(kwargs, words):
