@@ -346,22 +346,32 @@ def plot_history(history, ax=None, title=None, mark_epoch=None):
 
     - history: a ``History`` from ``train`` (its lists are finite, even after divergence).
     - mark_epoch: optional epoch to mark with a vertical line (stepping through training).
+
+    Training curves are blue with circles, validation curves orange with squares; loss
+    lines are solid, accuracy lines dotted with hollow markers. About ten markers per
+    line, the validation ones half a step later, so that curves lying on top of each
+    other stay told apart (also in grey print).
     """
     ax = _axes(ax, figsize=(6, 3.5))
     epochs = np.arange(1, len(history.loss) + 1)
-    ax.plot(epochs, history.loss, color="C0", label="training loss")
+    every = max(1, len(epochs) // 10)
+    train_marks = dict(marker="o", ms=4, markevery=every)
+    val_marks = dict(marker="s", ms=4, markevery=(every // 2, every))
+    ax.plot(epochs, history.loss, color="C0", label="training loss", **train_marks)
     if history.val_loss:
-        ax.plot(epochs[: len(history.val_loss)], history.val_loss, color="C1", label="validation loss")
+        ax.plot(epochs[: len(history.val_loss)], history.val_loss, color="C1", label="validation loss",
+                **val_marks)
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     ax.locator_params(nbins=4)
     handles, labels = ax.get_legend_handles_labels()
     if history.accuracy:
         acc_ax = ax.twinx()
-        acc_ax.plot(epochs, history.accuracy, color="C0", ls=":", label="training accuracy")
+        acc_ax.plot(epochs, history.accuracy, color="C0", ls=":", mfc="none", label="training accuracy",
+                    **train_marks)
         if history.val_accuracy:
             acc_ax.plot(epochs[: len(history.val_accuracy)], history.val_accuracy, color="C1",
-                        ls=":", label="validation accuracy")
+                        ls=":", mfc="none", label="validation accuracy", **val_marks)
         acc_ax.set_ylim(0, 1.02)
         acc_ax.set_yticks([0, 0.5, 1])
         acc_ax.set_ylabel("accuracy (dotted)")

@@ -116,6 +116,22 @@ def test_history_plot_draws_the_recorded_curves(trained):
     assert labels == ["training loss", "validation loss", "training accuracy", "validation accuracy"]
 
 
+def test_history_plot_marks_every_curve_so_overlapping_lines_stay_apart(trained):
+    _, history, _ = trained
+    ax = nnlib.plot_history(history, ax=new_ax())
+    twin = [a for a in ax.figure.axes if a is not ax][0]
+    curves = ax.lines + twin.lines
+    assert [line.get_marker() for line in curves] == ["o", "s", "o", "s"]
+    assert [line.get_linestyle() for line in curves] == ["-", "-", ":", ":"]
+    assert all(line.get_markerfacecolor() == "none" for line in twin.lines)
+    # 100 epochs: a marker every 10 epochs, the validation ones 5 epochs later.
+    assert [line.get_markevery() for line in curves] == [10, (5, 10), 10, (5, 10)]
+    short = nnlib.History()
+    short.loss = [0.7, 0.6, 0.5]
+    (line,) = nnlib.plot_history(short, ax=new_ax()).lines
+    assert line.get_markevery() == 1  # a short run marks every epoch
+
+
 def test_history_plot_of_a_diverged_run_is_finite_and_titled_with_the_epoch():
     X, y = nnlib.make_playground_circle(100, seed=0)
     model = nnlib.MLP([2, 8, 1], seed=0)
