@@ -12,7 +12,7 @@ LAB_IP ?= 127.0.0.1
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab test test-unit test-notebooks test-browser execute bench check-executed clean
+.PHONY: help lab playground book test test-unit test-notebooks test-browser execute bench check-executed clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -22,13 +22,24 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Re-install only when pyproject.toml changes (the stamp is older than it).
+# The project was once installed under the name "nnlib", which on PyPI is an unrelated
+# project: that old entry is removed, so only nn-by-hand provides the nnlib package.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,lab]"
+	$(BIN)/python -m pip install --quiet -e ".[test,lab,browser]"
+	@if $(BIN)/python -m pip show --quiet nnlib >/dev/null 2>&1; then $(BIN)/python -m pip uninstall --quiet --yes nnlib; fi
 	@touch $(STAMP)
 
 lab: $(STAMP) ## set up and open JupyterLab on lesson 1
 	$(BIN)/jupyter lab --ip=$(LAB_IP) $(LAB_FLAGS) notebooks/01_dot_product.ipynb
+
+# Voila shows the notebook's outputs, never its code; --token makes it ask for a random
+# token (the URL it prints carries it), and it listens on this machine only.
+playground: $(STAMP) ## the playground alone in a browser tab (Voila, on 127.0.0.1, with a token)
+	$(BIN)/voila --Voila.ip=$(LAB_IP) --token app/playground.ipynb
+
+book: $(STAMP) ## the lessons as a static HTML site, offline, in build/book/ (open build/book/index.html)
+	$(BIN)/python book/build.py build/book
 
 test: $(STAMP) check-executed ## set up and run every test: unit tests, all notebooks (nbval, strict), browser tests
 	$(PYTEST) tests notebooks $(NBVAL)

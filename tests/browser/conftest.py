@@ -8,19 +8,28 @@ Without Chromium the browser tests skip, saying how to run them; with the enviro
 variable ``NNLIB_REQUIRE_BROWSER=1`` (set by ``make test-browser`` and ``.ci/run``) a
 missing browser fails them. ``NNLIB_BROWSER_NOTEBOOKS=/some/folder`` points the tests at
 another folder of lessons, to check the tests themselves on notebooks known to be broken.
+
+A second server, Voila, serves the standalone playground (``app/playground.ipynb``).
+axe-core checks every lesson as it was left by the test that ran it (so no lesson runs
+twice for it) and the playground page; its findings outside nnlib's own output are
+listed in the terminal summary, not failed.
 """
 
 import importlib.util
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from .lab_page import PAGE_TIMEOUT, Lesson, PagePool
-from .lab_server import REPO, Lab
+from .lab_page import PAGE_TIMEOUT, SERIOUS, Lesson, PagePool, axe_violations
+from .lab_server import REPO, Lab, Voila
 
 NOTEBOOKS = Path(os.environ.get("NNLIB_BROWSER_NOTEBOOKS", REPO / "notebooks")).resolve()
+APP = REPO / "app" / "playground.ipynb"
+# Voila runs the notebook before it sends the page: a kernel start, imports and a first training.
+APP_TIMEOUT = 90_000
 CHROMIUM = Path(os.environ.get("NNLIB_CHROMIUM", "/usr/bin/chromium"))
 REQUIRE_BROWSER = os.environ.get("NNLIB_REQUIRE_BROWSER", "") not in ("", "0")
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -32,6 +41,7 @@ CHROMIUM_FLAGS = [
 
 _skipped = []  # reasons the browser tests were skipped, for the terminal summary
 _screenshots = []  # screenshots taken, for the terminal summary
+axe_reports = {}  # page name -> axe-core violations found there, for the tests and the summary
 
 
 def lesson_files():
@@ -48,7 +58,34 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("lesson", params)
 
 
+def pytest_collection_modifyitems(items):
+    # The accessibility tests read the scans taken as the other tests leave each lesson,
+    # so they run last (a lesson no other test left clean is opened for them anew).
+    items.sort(key=lambda item: item.path.name == "test_accessibility.py")
+
+
+def _axe_summary(terminalreporter):
+    terminalreporter.section("accessibility (axe-core)")
+    totals = {}
+    for name, found in sorted(axe_reports.items()):
+        counts = {}
+        for v in found:
+            key = (v["where"], "serious or critical" if v["impact"] in SERIOUS else "moderate or minor")
+            counts[key] = counts.get(key, 0) + 1
+            totals[key] = totals.get(key, 0) + 1
+        terminalreporter.write_line(f"{name}: " + (", ".join(
+            f"{where} {impact}: {n}" for (where, impact), n in sorted(counts.items())) or "no violations"))
+    terminalreporter.write_line("elements in violation, all pages: " + (", ".join(
+        f"{where} {impact}: {n}" for (where, impact), n in sorted(totals.items())) or "none"))
+    rules = sorted({(v["where"], v["impact"], v["rule"]) for found in axe_reports.values() for v in found
+                    if v["where"] != "nnlib"})
+    for where, impact, rule in rules:
+        terminalreporter.write_line(f"  not nnlib's ({where}): {impact} {rule}")
+
+
 def pytest_terminal_summary(terminalreporter):
+    if axe_reports:
+        _axe_summary(terminalreporter)
     if _skipped:
         n = sum("browser tests did not run" in str(r.longrepr)
                 for r in terminalreporter.stats.get("skipped", []))
@@ -83,6 +120,24 @@ def lab(tmp_path_factory):
     leftovers = server.stop()
     assert server.process.returncode is not None
     assert not leftovers, f"processes still running after the server shut down: {leftovers}"
+
+
+def require_axe():
+    if importlib.util.find_spec("axe_playwright_python") is None:
+        _missing(f"axe-playwright-python is not installed in {sys.prefix}",
+                 "run `make test-browser`, which installs it into .venv")
+
+
+@pytest.fixture(scope="session")
+def voila(tmp_path_factory):
+    """The standalone playground served by Voila, as `make playground` serves it."""
+    if importlib.util.find_spec("voila") is None:
+        _missing(f"Voila is not installed in {sys.prefix}", "run `make test-browser`, which installs it into .venv")
+    server = Voila(tmp_path_factory.mktemp("voila"), APP).start()
+    yield server
+    leftovers = server.stop()
+    assert server.process.returncode is not None
+    assert not leftovers, f"processes still running after Voila shut down: {leftovers}"
 
 
 @pytest.fixture(scope="session")
@@ -142,5 +197,39 @@ def open_lesson(request, _page_pool, screenshots):
         return lesson.open().run_all()
 
     yield _open
+    passed = getattr(request.node, "nnlib_passed", False)
     for lesson in opened:
-        lesson.close(passed=getattr(request.node, "nnlib_passed", False))
+        if passed and lesson.name not in axe_reports and importlib.util.find_spec("axe_playwright_python"):
+            try:
+                axe_reports[lesson.name] = axe_violations(lesson.page)
+            except Exception as e:  # the accessibility test opens the lesson again and reports it
+                print(f"axe-core could not check {lesson.name} here: {e}")
+        lesson.close(passed=passed)
+
+
+@pytest.fixture(scope="session")
+def playground_app(browser_context, voila):
+    """The standalone playground's page, loaded with the token until its figure shows.
+
+    axe-core checks it as first loaded, before any test moves a control.
+    """
+    page = browser_context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    start = time.monotonic()
+    page.goto(voila.page_url(), wait_until="domcontentloaded", timeout=APP_TIMEOUT)
+    panel = page.locator(".nnlib-panel.nnlib-playground")
+    try:
+        panel.locator(".nnlib-figure img").wait_for(timeout=APP_TIMEOUT)
+    except Exception as e:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "playground-app-failure.png")
+        raise AssertionError(f"the playground app showed no figure within {APP_TIMEOUT / 1000:.0f} s "
+                             f"(page errors: {errors[:3]}); Voila's log:\n{voila.log_tail()}") from e
+    page.nnlib_load_seconds = time.monotonic() - start
+    page.nnlib_page_errors = errors
+    print(f"playground app: figure shown {page.nnlib_load_seconds:.1f} s after the page was asked for")
+    if importlib.util.find_spec("axe_playwright_python"):
+        axe_reports["playground app"] = axe_violations(page)
+    yield page
+    page.close()

@@ -321,3 +321,46 @@ class Lesson:
             self.lab.shutdown_kernels(self.name)
             if not (clean and passed):
                 self.pool.discard()
+
+
+# ---- accessibility: axe-core over a page ------------------------------------------------
+
+# Run axe-core over the whole page and sort each violation's elements into nnlib's own
+# output (cell outputs and nnlib panels) and the rest (JupyterLab or Voila themselves,
+# and the lesson's own text in its markdown cells). One case is set apart: a figure a
+# cell shows (plt.show()) is drawn by JupyterLab's image renderer, which never gives an
+# <img> an alt text (the sentence after every figure describes it instead); inside an
+# nnlib panel the picture is nnlib's, and counts as nnlib's.
+_JS_AXE = """
+async () => {
+  const results = await axe.run(document, {resultTypes: ['violations'], elementRef: true});
+  const found = [];
+  for (const v of results.violations) {
+    for (const n of v.nodes) {
+      const el = n.element;
+      const where = !el ? 'page'
+        : el.closest('.nnlib-panel') ? 'nnlib'
+        : (v.id === 'image-alt' && el.closest('.jp-OutputArea .jp-RenderedImage')) ? 'figure renderer'
+        : el.closest('.jp-OutputArea') ? 'nnlib'
+        : el.closest('.jp-MarkdownOutput') ? 'lesson text' : 'page';
+      found.push({rule: v.id, impact: v.impact || 'minor', help: v.help, where,
+                  target: JSON.stringify(n.target), html: (n.html || '').slice(0, 200)});
+    }
+  }
+  return found;
+}
+"""
+
+SERIOUS = ("serious", "critical")
+
+
+def axe_violations(page):
+    """Every element axe-core finds in violation on ``page``: rule, impact, where, target."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.evaluate(Axe().axe_script)
+    return page.evaluate(_JS_AXE)
+
+
+def describe_violations(found):
+    return "\n".join(f"  {v['impact']} {v['rule']} ({v['help']}): {v['target']} {v['html']}" for v in found)

@@ -1,9 +1,10 @@
-"""A JupyterLab server for the browser tests, isolated from the user's own Jupyter setup.
+"""The servers of the browser tests, isolated from the user's own Jupyter setup.
 
-It runs from the project's venv on 127.0.0.1, a free port and a random token, on a
-temporary copy of the lessons (so autosave can never touch the committed files), with
-its own config, data, settings, workspace and runtime directories, news and update
-checks off, autosave off; ``stop`` shuts it down through its API.
+``Lab``, JupyterLab, runs from the project's venv on 127.0.0.1, a free port and a random
+token, on a temporary copy of the lessons (so autosave can never touch the committed
+files), with its own config, data, settings, workspace and runtime directories, news
+and update checks off, autosave off; ``stop`` shuts it down through its API.
+``Voila`` serves the standalone playground (``app/playground.ipynb``) the same way.
 """
 
 import json
@@ -32,6 +33,28 @@ def _write_json(path, data):
     path.write_text(json.dumps(data, indent=1))
 
 
+def _python():
+    venv_python = REPO / ".venv" / "bin" / "python"
+    return str(venv_python) if venv_python.exists() else sys.executable
+
+
+def _isolated_env(base):
+    """The environment of a server with its own Jupyter config, data, runtime and settings
+    folders under ``base``, so nothing of the user's own Jupyter setup applies."""
+    dirs = {name: base / name for name in ("config", "data", "runtime", "settings", "workspaces", "ipython")}
+    for d in dirs.values():
+        d.mkdir()
+    env = dict(os.environ)
+    env.update(
+        JUPYTER_CONFIG_DIR=str(dirs["config"]), JUPYTER_DATA_DIR=str(dirs["data"]),
+        JUPYTER_RUNTIME_DIR=str(dirs["runtime"]), JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
+        JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]), IPYTHONDIR=str(dirs["ipython"]),
+        JUPYTER_PREFER_ENV_PATH="1", PYTHONUNBUFFERED="1",
+    )
+    env.pop("MPLBACKEND", None)
+    return env, dirs
+
+
 class Lab:
     """A running JupyterLab server: ``url``, ``token``, ``root`` (the notebooks copy)."""
 
@@ -45,10 +68,7 @@ class Lab:
 
     def start(self):
         shutil.copytree(self.notebooks, self.root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        dirs = {name: self.base / name for name in
-                ("config", "data", "runtime", "settings", "workspaces", "ipython")}
-        for d in dirs.values():
-            d.mkdir()
+        env, dirs = _isolated_env(self.base)
         settings = dirs["settings"] / "@jupyterlab"
         _write_json(settings / "docmanager-extension" / "plugin.jupyterlab-settings", {"autosave": False})
         _write_json(settings / "apputils-extension" / "notification.jupyterlab-settings",
@@ -56,21 +76,10 @@ class Lab:
         _write_json(settings / "extensionmanager-extension" / "plugin.jupyterlab-settings", {"enabled": False})
         # Render every cell, not only those scrolled into view, so all outputs can be checked.
         _write_json(settings / "notebook-extension" / "tracker.jupyterlab-settings", {"windowingMode": "none"})
-        env = dict(os.environ)
-        env.update(
-            JUPYTER_CONFIG_DIR=str(dirs["config"]), JUPYTER_DATA_DIR=str(dirs["data"]),
-            JUPYTER_RUNTIME_DIR=str(dirs["runtime"]), JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
-            JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]), IPYTHONDIR=str(dirs["ipython"]),
-            JUPYTER_PREFER_ENV_PATH="1", PYTHONUNBUFFERED="1",
-        )
-        env.pop("MPLBACKEND", None)
-        venv_python = REPO / ".venv" / "bin" / "python"
-        python = str(venv_python) if venv_python.exists() else sys.executable
-        for attempt in range(3):  # the free port can be taken between finding and binding it
-            port = _free_port()
-            self.url = f"http://127.0.0.1:{port}"
+
+        def command(port):
             cmd = [
-                python, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+                _python(), "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
                 "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
                 f"--ServerApp.root_dir={self.root}", "--ServerApp.terminals_enabled=False",
                 "--LabApp.news_url=None", "--LabApp.extension_manager=readonly",
@@ -80,23 +89,32 @@ class Lab:
             ]
             if os.geteuid() == 0:  # CI containers run as root
                 cmd.append("--allow-root")
+            return cmd
+
+        return self._launch(command, env, cwd=self.root, ready_path="/api/status")
+
+    def _launch(self, command, env, cwd, ready_path):
+        """Start ``command(port)`` on a free port and wait until ``ready_path`` answers."""
+        for attempt in range(3):  # the free port can be taken between finding and binding it
+            port = _free_port()
+            self.url = f"http://127.0.0.1:{port}"
             with open(self.log_path, "ab") as log:
-                self.process = subprocess.Popen(cmd, cwd=self.root, env=env, stdout=log,
+                self.process = subprocess.Popen(command(port), cwd=cwd, env=env, stdout=log,
                                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-            if self._wait_ready(timeout=60):
+            if self._wait_ready(ready_path, timeout=60):
                 return self
             if self.process.poll() is None:
                 break
         self.stop()
-        raise RuntimeError(f"JupyterLab did not answer on {self.url}/api/status:\n{self.log_tail()}")
+        raise RuntimeError(f"{type(self).__name__} did not answer on {self.url}{ready_path}:\n{self.log_tail()}")
 
-    def _wait_ready(self, timeout):
+    def _wait_ready(self, path, timeout):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 return False
             try:
-                if self.request("/api/status")[0] == 200:
+                if self.request(path)[0] == 200:
                     return True
             except OSError:
                 pass
@@ -159,6 +177,56 @@ class Lab:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        _, alive = psutil.wait_procs(children, timeout=10)
+        for p in alive:
+            try:
+                p.kill()
+            except psutil.NoSuchProcess:
+                pass
+        return alive
+
+
+class Voila(Lab):
+    """The standalone playground (``make playground``): Voila on 127.0.0.1, a free port and
+    a random token, serving a copy of ``app/playground.ipynb``; ``url`` is its page."""
+
+    def __init__(self, base, notebook):
+        super().__init__(base, notebook)
+        self.root = base / "app"
+        self.page_path = "/"
+
+    def start(self):
+        self.root.mkdir()
+        shutil.copy(self.notebooks, self.root / "playground.ipynb")
+        env, _ = _isolated_env(self.base)
+
+        def command(port):
+            # The same server as `make playground`, on its own port, with a token we know.
+            return [_python(), "-m", "voila", "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
+                    "--Voila.port_retries=0", f"--token={self.token}", str(self.root / "playground.ipynb")]
+
+        # A static file answers once the server is up; the page itself would start a kernel.
+        return self._launch(command, env, cwd=self.root, ready_path="/voila/static/voila.js")
+
+    def page_url(self):
+        return f"{self.url}/?token={self.token}"
+
+    def stop(self):
+        """Voila has no shutdown API: SIGTERM makes it shut its kernels down and exit."""
+        if self.process is None or self.process.poll() is not None:
+            return []
+        import psutil
+
+        try:
+            children = psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            children = []
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
         _, alive = psutil.wait_procs(children, timeout=10)
         for p in alive:
             try:
