@@ -92,11 +92,16 @@ def probability_colorbar(mappable, ax, label="P(class 1)"):
     """A colour bar for a probability of class 1 whose ticks say what the colours mean.
 
     - mappable: what is coloured by the probability (an image or a scatter, range 0 to 1).
-    - ax: the axes, or a list or array of axes, that the bar takes its room from.
+    - ax: one axes, which gets the bar beside it, or a list or array of axes, which give
+      up room on their right for one bar shared by all.
     The palest colours, near 0.5, are where the model is unsure. Returns the colorbar.
     """
-    fig = np.ravel(ax)[0].figure
-    bar = fig.colorbar(mappable, ax=ax, ticks=[0, 0.5, 1])
+    axes = np.ravel(ax)
+    if len(axes) == 1:
+        # Beside the axes' drawn box: a square plot (equal aspect) is shorter than its slot.
+        bar = axes[0].figure.colorbar(mappable, cax=axes[0].inset_axes([1.04, 0, 0.05, 1]), ticks=[0, 0.5, 1])
+    else:
+        bar = axes[0].figure.colorbar(mappable, ax=ax, ticks=[0, 0.5, 1])
     bar.set_ticklabels(["0: class 0", "0.5: unsure", "1: class 1"])
     bar.ax.tick_params(labelsize="small")
     bar.set_label(label)

@@ -47,7 +47,7 @@ def test_decision_boundary_explains_its_colours_and_markers(trained):
     model, _, (X, y, X_val, y_val) = trained
     ax = nnlib.plot_decision_boundary(model, X, y, ax=new_ax(), resolution=20, X_val=X_val, y_val=y_val,
                                       names=("outside", "inside"))
-    (bar_ax,) = [a for a in ax.figure.axes if a is not ax]
+    (bar_ax,) = ax.child_axes  # beside the axes' drawn box
     assert bar_ax.get_ylabel() == "P(class 1)"
     assert [t.get_text() for t in bar_ax.get_yticklabels()] == ["0: class 0", "0.5: unsure", "1: class 1"]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
@@ -189,8 +189,19 @@ def test_hidden_units_view_outlines_the_circle_on_every_tile_and_has_a_scale():
 def test_probability_scatter_labels_its_axes_and_its_scale(trained):
     model, _, (X, _, _, _) = trained
     ax = nnlib.plot_probability_scatter(model, X, ax=new_ax())
-    (bar_ax,) = [a for a in ax.figure.axes if a is not ax]
+    (bar_ax,) = ax.child_axes
     assert bar_ax.get_ylabel() == "P(class 1)" and ax.get_xlabel() == "$x_1$" and ax.get_ylabel() == "$x_2$"
+
+
+def test_a_row_of_plots_shares_one_probability_bar(trained):
+    model, _, (X, y, _, _) = trained
+    fig = Figure(figsize=(8, 3))
+    axes = fig.subplots(1, 3)
+    for ax in axes:
+        nnlib.plot_decision_boundary(model, X, y, ax=ax, resolution=10, colorbar=False, legend=False)
+    bar = plots.probability_colorbar(axes[0].images[0], axes)
+    assert len(fig.axes) == 4 and bar.ax is fig.axes[-1]
+    assert [t.get_text() for t in bar.ax.get_yticklabels()] == ["0: class 0", "0.5: unsure", "1: class 1"]
 
 
 def test_hidden_units_view_without_hidden_layers_or_with_nan_says_so():
