@@ -12,7 +12,7 @@ LAB_IP ?= 127.0.0.1
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab playground book test test-unit test-notebooks test-browser execute bench check-executed clean
+.PHONY: help lab playground book test test-part-main test-part-browser test-unit test-notebooks test-browser execute bench check-executed clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -41,8 +41,19 @@ playground: $(STAMP) ## the playground alone in a browser tab (Voila, on 127.0.0
 book: $(STAMP) ## the lessons as a static HTML site, offline, in build/book/ (open build/book/index.html)
 	$(BIN)/python book/build.py build/book
 
+# The browser tests spend most of their time waiting on JupyterLab and Voila, so they run
+# in a second pytest process beside the unit tests and notebooks: `make test` then takes
+# about as long as the longer of the two. Each part's output appears when it ends.
+SYNC := $(if $(filter output-sync,$(.FEATURES)),--output-sync=target,)
 test: $(STAMP) check-executed ## set up and run every test: unit tests, all notebooks (nbval, strict), browser tests
-	$(PYTEST) tests notebooks $(NBVAL)
+	@echo "unit tests + notebooks, and beside them the browser tests: each part's output appears when it ends"
+	@$(MAKE) --no-print-directory -j2 $(SYNC) test-part-main test-part-browser
+
+test-part-main: $(STAMP)
+	$(PYTEST) tests notebooks --ignore=tests/browser $(NBVAL)
+
+test-part-browser: $(STAMP)
+	$(PYTEST) tests/browser
 
 test-unit: $(STAMP) ## unit tests only
 	$(PYTEST) tests --ignore=tests/browser

@@ -42,6 +42,16 @@ CHROMIUM_FLAGS = [
 _skipped = []  # reasons the browser tests were skipped, for the terminal summary
 _screenshots = []  # screenshots taken, for the terminal summary
 axe_reports = {}  # page name -> axe-core violations found there, for the tests and the summary
+_axe_seconds = []  # how long each axe-core check took
+
+
+def scan(page):
+    """axe-core's violations on ``page``, timed for the summary."""
+    start = time.monotonic()
+    try:
+        return axe_violations(page)
+    finally:
+        _axe_seconds.append(time.monotonic() - start)
 
 
 def lesson_files():
@@ -81,6 +91,7 @@ def _axe_summary(terminalreporter):
                     if v["where"] != "nnlib"})
     for where, impact, rule in rules:
         terminalreporter.write_line(f"  not nnlib's ({where}): {impact} {rule}")
+    terminalreporter.write_line(f"axe-core took {sum(_axe_seconds):.1f} s for {len(_axe_seconds)} pages")
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -199,9 +210,12 @@ def open_lesson(request, _page_pool, screenshots):
     yield _open
     passed = getattr(request.node, "nnlib_passed", False)
     for lesson in opened:
-        if passed and lesson.name not in axe_reports and importlib.util.find_spec("axe_playwright_python"):
+        # A lesson whose cells all ran is checked as it stands, even if its test failed
+        # for another reason: its accessibility is a question of its own.
+        if ((passed or lesson.run_result == "done") and lesson.name not in axe_reports
+                and importlib.util.find_spec("axe_playwright_python")):
             try:
-                axe_reports[lesson.name] = axe_violations(lesson.page)
+                axe_reports[lesson.name] = scan(lesson.page)
             except Exception as e:  # the accessibility test opens the lesson again and reports it
                 print(f"axe-core could not check {lesson.name} here: {e}")
         lesson.close(passed=passed)
@@ -230,6 +244,6 @@ def playground_app(browser_context, voila):
     page.nnlib_page_errors = errors
     print(f"playground app: figure shown {page.nnlib_load_seconds:.1f} s after the page was asked for")
     if importlib.util.find_spec("axe_playwright_python"):
-        axe_reports["playground app"] = axe_violations(page)
+        axe_reports["playground app"] = scan(page)
     yield page
     page.close()

@@ -8,8 +8,8 @@ Each lesson is checked as the test that ran it left it (conftest.py), so it runs
 
 import pytest
 
-from .conftest import axe_reports, require_axe
-from .lab_page import SERIOUS, axe_violations, describe_violations
+from .conftest import axe_reports, require_axe, scan
+from .lab_page import SERIOUS, describe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ def test_lesson_output_passes_axe(lesson, request):
         opened = request.getfixturevalue("open_lesson")(lesson)
         opened.widgets()
         opened.panels()
-        axe_reports[lesson] = axe_violations(opened.page)
+        axe_reports[lesson] = scan(opened.page)
     bad = _serious_in_nnlib(axe_reports[lesson])
     assert not bad, f"{lesson}: serious or critical axe-core violations in nnlib's output:\n" + describe_violations(bad)
 
