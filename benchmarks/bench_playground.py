@@ -1,85 +1,115 @@
-"""How long one change of a playground control takes: retrain and redraw.
+"""How long the playground takes, side by side with one fresh matplotlib figure.
 
-Prints the median time with the default settings (playground circle, 500 points,
-[2, 8, 8, 1], tanh, 300 epochs, full batch), then the redraw alone (the figure and
-its PNG, as after a retrain and as on a step of the epoch slider), then a table for a
-few other settings. ``time_playground(repeats)`` returns the first median in seconds,
-for the main benchmark.
+The reference: a fresh 10 x 4.2 in figure with a filled contour, 400 points and a curve,
+drawn and saved as a PNG (what showing any new figure in a notebook costs). Measured in
+the same run, taking turns with the playground, so that a busy machine slows both:
+- a change of a control (retrain "epochs" epochs and redraw), default settings;
+- a live frame (one more epoch and redraw, as play does);
+- the redraw alone, and its PNG by the playground's own writer and by Pillow.
+Then the slowest change of a few heavy settings: none may block the panel for a second.
+
+``time_playground(repeats)`` returns the median change in seconds, for the main benchmark.
 
 Usage: python benchmarks/bench_playground.py [repeats]
 """
 
+import io
 import statistics
 import sys
 import time
 import warnings
 
-import nnlib
-from nnlib import playground_figure
+import numpy as np
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-SETTINGS = [
+import nnlib
+from nnlib.playground import canvas
+
+HEAVY = [
     ("defaults", {}),
-    ("0 hidden layers", {"hidden_layers": 0}),
-    ("4 layers of 32 units", {"hidden_layers": 4, "units": 32}),
-    ("relu, Adam", {"activation": "relu", "optimizer": "adam", "lr": 0.01}),
+    ("0 hidden layers, x1^2 and x2^2", {"hidden_layers": 0, "features": ("x1^2", "x2^2")}),
+    ("all 7 features, 4 layers of 16", {"features": tuple(nnlib.data.FEATURES), "hidden_layers": 4, "units": 16}),
+    ("spiral (3 classes), Adam", {"dataset": "spiral (3 classes)", "optimizer": "adam", "lr": 0.01}),
+    ("gaussian (regression), L2", {"dataset": "gaussian (regression)", "regularization": "L2"}),
     ("learning rate 10 (diverges)", {"lr": 10.0}),
-    ("1000 points", {"n_points": 1000}),
-    ("batch size 32", {"batch_size": 32}),
+    ("1000 points, 1000 epochs", {"n_points": 1000, "epochs": 1000}),
+    ("batch size 1, 1000 epochs", {"batch_size": 1, "epochs": 1000}),
+    ("1000 points, batch size 1, 4 layers of 16", {"n_points": 1000, "batch_size": 1, "hidden_layers": 4, "units": 16}),
 ]
 
 
-def _time_change(playground, values, repeats):
-    """Median (wall, CPU) seconds to change a control and retrain + redraw.
+def reference_figure(rng):
+    """Seconds to draw and save one fresh figure like the playground's."""
+    start = time.perf_counter()
+    fig = Figure(figsize=(10, 4.2), dpi=72)
+    FigureCanvasAgg(fig)
+    plane, curve = fig.subplots(1, 2)
+    xs = np.linspace(-6, 6, 50)
+    plane.contourf(xs, xs, np.sin(xs)[:, None] * np.cos(xs)[None, :], cmap="RdBu")
+    points = rng.normal(size=(400, 2)) * 3
+    plane.scatter(points[:, 0], points[:, 1], s=12)
+    curve.plot(np.arange(300), np.exp(-np.arange(300) / 50))
+    fig.savefig(io.BytesIO(), format="png")
+    return time.perf_counter() - start
 
-    CPU time (of this process) is less disturbed than wall time when other programs
-    share the machine; on an idle machine the two agree.
-    """
-    playground.set(**values)
-    wall, cpu = [], []
+
+def timed(action):
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def side_by_side(repeats):
+    """Median seconds of (reference, change, live frame, redraw, own PNG, Pillow PNG)."""
+    rng = np.random.default_rng(0)
+    pg = nnlib.Playground()
+    times = {k: [] for k in ("reference", "change", "frame", "redraw", "own png", "pillow png")}
     for i in range(repeats):
+        times["reference"].append(reference_figure(rng))
         # Alternate the data seed so that every repeat is a real change of a control.
-        start, start_cpu = time.perf_counter(), time.process_time()
-        playground.controls["data_seed"].value = i % 2 + 1
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return statistics.median(wall), statistics.median(cpu)
+        times["change"].append(timed(lambda: setattr(pg.controls["data_seed"], "value", i % 2 + 1)))
+        times["frame"].append(timed(lambda: pg.step(1)))
+        times["redraw"].append(timed(pg.redraw))
+        rgba = np.asarray(pg.figure.canvas.buffer_rgba())
+        times["own png"].append(timed(lambda: canvas._png(rgba)))
+        times["pillow png"].append(timed(lambda: PIL.Image.fromarray(rgba).save(io.BytesIO(), format="png",
+                                                                             compress_level=1)))
+    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def time_playground(repeats=11):
     """Median seconds (wall clock) for one change of a control with the default settings."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return _time_change(nnlib.Playground(), {}, repeats)[0]
+        return side_by_side(repeats)["change"]
 
 
-def time_redraw(playground, repeats):
-    """Median seconds to draw the figure and encode its PNG: (at the last epoch, stepping the slider)."""
-    last = playground.history.epochs_run
-    redraw, step = [], []
-    for i in range(repeats):
-        start = time.perf_counter()
-        playground_figure.png_output(playground._draw(last))
-        redraw.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        playground.step_slider.value = (i * 37) % last  # a different epoch each time
-        step.append(time.perf_counter() - start)
-    return statistics.median(redraw), statistics.median(step)
-
-
-def main(repeats=11):
+def main(repeats=15):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        wall, cpu = _time_change(nnlib.Playground(), {}, repeats)
-        print(f"playground, default settings: median {wall * 1000:.0f} ms per change "
-              f"(retrain + redraw; {cpu * 1000:.0f} ms of CPU), {repeats} changes")
-        redraw, step = time_redraw(nnlib.Playground(), max(repeats, 15))
-        print(f"redraw + PNG: median {redraw * 1000:.1f} ms (epoch slider: {step * 1000:.1f} ms per step)")
-        print(f"\n{'settings':32s} {'wall ms':>8s} {'CPU ms':>7s}  status")
-        for name, values in SETTINGS:
-            pg = nnlib.Playground()
-            wall, cpu = _time_change(pg, values, max(repeats // 2, 3))
-            print(f"{name:32s} {wall * 1000:8.0f} {cpu * 1000:7.0f}  {pg.status[:60]}")
+        m = side_by_side(repeats)
+        ref = m["reference"]
+        print(f"medians of {repeats}, side by side in this run\n")
+        print(f"{'':44s} {'ms':>7s} {'x reference':>12s}  target")
+        for key, label, target in [
+            ("reference", "reference: one fresh figure + PNG", ""),
+            ("change", "change of a control (retrain 300 + redraw)", "< 0.4"),
+            ("frame", "live frame (one epoch + redraw)", "< 0.2"),
+            ("redraw", "redraw alone (figure, network, PNG)", ""),
+            ("own png", "  its PNG, own writer", ""),
+            ("pillow png", "  its PNG, Pillow (compress_level=1)", ""),
+        ]:
+            print(f"{label:44s} {m[key] * 1000:7.1f} {m[key] / ref:12.2f}  {target}")
+        saved = (m["pillow png"] - m["own png"]) / (m["redraw"] - m["own png"] + m["pillow png"])
+        print(f"\nthe own PNG writer saves {saved:.0%} of a redraw with Pillow")
+        print(f"\n{'slowest change of 3, settings':44s} {'ms':>7s}  status")
+        for name, values in HEAVY:
+            pg = nnlib.Playground(**values)
+            worst = max(timed(lambda: setattr(pg.controls["data_seed"], "value", k + 1)) for k in range(3))
+            print(f"{name:44s} {worst * 1000:7.0f}  {pg.status[:70]}")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 11)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 15)

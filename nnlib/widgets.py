@@ -55,8 +55,6 @@ class Panel(Shown):
         for name, control in self.controls.items():
             if control.has_trait("description") and not control.description:
                 control.description = name
-            if isinstance(control, w.Button) and not control.tooltip:
-                control.tooltip = control.description
             if hasattr(control, "continuous_update"):
                 control.continuous_update = False
             control.observe(self._on_change, names="value")

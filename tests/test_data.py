@@ -299,3 +299,82 @@ def test_standardize_bad_input():
         nnlib.standardize([[1.0, np.nan]])
     with pytest.raises(ValueError, match=r"X must not be empty, got shape \(0, 2\)"):
         nnlib.standardize(np.zeros((0, 2)))
+
+
+# ---- the playground's other data sets: three spiral arms, two regressions ------------------
+
+
+def test_three_spiral_arms_are_the_first_turned_by_a_third():
+    X, y = nnlib.make_spiral(300, seed=0, classes=3)
+    assert [np.sum(y == c) for c in range(3)] == [100, 100, 100]
+    turn = 2 * np.pi / 3
+    R = np.array([[np.cos(turn), np.sin(turn)], [-np.sin(turn), np.cos(turn)]])  # (x, y) = r (sin t, cos t)
+    np.testing.assert_allclose(X[y == 0], X[y == 1] @ R.T, atol=1e-12)
+    np.testing.assert_allclose(X[y == 2], X[y == 0] @ R.T, atol=1e-12)
+    # Two arms are still the two-class spiral, to the last bit.
+    np.testing.assert_array_equal(nnlib.make_spiral(301, seed=0, classes=2)[0], nnlib.make_spiral(301, seed=0)[0])
+    with pytest.raises(ValueError, match="classes must be at least 2, got 1"):
+        nnlib.make_spiral(10, classes=1)
+
+
+def test_plane_regression_target_is_a_tenth_of_x1_plus_x2():
+    X, y = nnlib.make_plane(200, seed=1)
+    assert X.shape == (200, 2) and y.dtype == np.float64 and np.all(np.abs(X) <= 6)
+    np.testing.assert_allclose(y, (X[:, 0] + X[:, 1]) / 10)
+    _, noisy = nnlib.make_plane(200, noise=0.5, seed=1)
+    assert 0 < np.abs(noisy - y).max() <= 1.2  # each coordinate moved by at most 6 * 0.5
+
+
+def test_gaussian_regression_bumps_by_hand():
+    X, y = nnlib.make_gaussian_regression(500, seed=2)
+    assert np.all(np.abs(y) <= 1)
+    # At (-4, 2.5) the bump of sign +1; 1 away from (0, -2.5) the bump of sign +1 is 1 - 1/2.
+    for (cx, cy, sign) in nnlib.data.GAUSSIANS:
+        near = np.hypot(X[:, 0] - cx, X[:, 1] - cy) < 0.5
+        assert np.all(np.sign(y[near]) == sign)
+    far = np.min([np.hypot(X[:, 0] - cx, X[:, 1] - cy) for cx, cy, _ in nnlib.data.GAUSSIANS], axis=0) >= 2
+    assert np.all(y[far] == 0) and far.sum() > 50
+    d = np.hypot(X[:, 0] - 0, X[:, 1] + 2.5)
+    only = (d < 2) & (np.min([np.hypot(X[:, 0] - cx, X[:, 1] - cy) for cx, cy, _ in nnlib.data.GAUSSIANS
+                              if (cx, cy) != (0, -2.5)], axis=0) >= 2)
+    np.testing.assert_allclose(y[only], 1 - d[only] / 2)
+
+
+# ---- input features ------------------------------------------------------------------------
+
+
+def test_make_features_by_hand():
+    X = np.array([[1.0, 2.0], [-3.0, 0.5]])
+    X_copy = X.copy()
+    F = nnlib.make_features(X, ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"))
+    np.testing.assert_allclose(F, [[1, 2, 1, 4, 2, np.sin(1), np.sin(2)],
+                                   [-3, 0.5, 9, 0.25, -1.5, np.sin(-3), np.sin(0.5)]])
+    np.testing.assert_array_equal(nnlib.make_features(X, ("x2^2", "x1")), [[4, 1], [0.25, -3]])
+    np.testing.assert_array_equal(nnlib.make_features(X), X)
+    np.testing.assert_array_equal(X, X_copy)
+
+
+def test_squared_features_make_the_circle_linear():
+    X, y = nnlib.make_playground_circle(400, seed=0)
+    model = nnlib.MLP([2, 1], seed=0)
+    nnlib.train(model, nnlib.make_features(X, ("x1^2", "x2^2")), y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1, momentum=0.9), 300)
+    assert np.mean(model.predict(nnlib.make_features(X, ("x1^2", "x2^2"))) == y) == 1.0
+
+
+@pytest.mark.parametrize("X, features, error, message", [
+    (np.zeros((3, 3)), ("x1",), ValueError, r"X must hold points in the plane, shape \(N, 2\), got shape \(3, 3\)"),
+    (np.zeros((3, 2)), "x1", TypeError, "features must be a tuple of names"),
+    (np.zeros((3, 2)), ("x3",), ValueError, r"features must be distinct names from .* got \('x3',\)"),
+    (np.zeros((3, 2)), (), ValueError, "at least one"),
+    (np.zeros((3, 2)), ("x1", "x1"), ValueError, "distinct"),
+])
+def test_make_features_bad_input(X, features, error, message):
+    with pytest.raises(error, match=message):
+        nnlib.make_features(X, features)
+
+
+def test_confusion_matrix_counts_by_hand():
+    counts = nnlib.confusion_matrix([0, 1, 2, 2, 1], [0, 2, 2, 2, 1], 3)
+    np.testing.assert_array_equal(counts, [[1, 0, 0], [0, 1, 1], [0, 0, 2]])
+    with pytest.raises(ValueError, match=r"y_pred must hold labels in range\(3\)"):
+        nnlib.confusion_matrix([0, 1], [0, 3], 3)

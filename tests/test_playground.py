@@ -1,8 +1,8 @@
 """The playground, driven through its controls as a learner (or a browser) would."""
 
+import asyncio
 import base64
 import io
-import itertools
 import struct
 import zlib
 
@@ -10,17 +10,12 @@ import ipywidgets as w
 import numpy as np
 import PIL.Image
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import nnlib
-from nnlib import playground_figure, plots, widgets
+from nnlib.playground import canvas, controls, figure, widget
 
-CONTROLS = ["dataset", "noise", "n_points", "val_fraction", "positive_fraction", "hidden_layers", "units",
-            "activation", "loss", "optimizer", "lr", "batch_size", "epochs", "data_seed", "init_seed"]
+NEW_CONTROLS = ["features", "regularization", "reg_rate", "show_test", "discretize"]
 
 
 @pytest.fixture(scope="module")
@@ -34,31 +29,21 @@ def quick():
     return nnlib.Playground(epochs=20)
 
 
-def finite(history):
-    return all(np.all(np.isfinite(v)) for v in history.as_dict().values())
-
-
-def shown(playground):
+def shown(pg):
     """The PNG the playground shows now, decoded: (H, W, 4) bytes."""
-    png = base64.b64decode(playground.out.outputs[0]["data"]["image/png"])
+    png = base64.b64decode(pg.parts.out.outputs[0]["data"]["image/png"])
     return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGBA"))
 
 
-def drawn_from_scratch(fig):
-    """The figure drawn anew by matplotlib, every artist, at the playground's resolution."""
+def assert_shows_what_matplotlib_draws(pg):
+    """The redraw (background pasted back, changing artists drawn over it) matches a full
+    draw, but for a handful of pixels where the frame, drawn again over the heatmap,
+    crosses its tick marks, and at the edge of the legend pasted over the curves."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="rgba", dpi=72)
-    width, height = fig.canvas.get_width_height()
-    return np.frombuffer(buf.getvalue(), np.uint8).reshape(height, width, 4)
-
-
-def assert_shows_what_matplotlib_draws(playground):
-    """The redraw (background pasted back, changing artists drawn over it) matches a full draw.
-
-    A handful of pixels may differ: where the plane's frame, drawn again over the
-    heatmap, crosses its tick marks, and at the edge of the legend pasted over the curves.
-    """
-    differs = np.any(shown(playground) != drawn_from_scratch(playground.figure), axis=2)
+    pg.figure.savefig(buf, format="rgba", dpi=72)
+    width, height = pg.figure.canvas.get_width_height()
+    full = np.frombuffer(buf.getvalue(), np.uint8).reshape(height, width, 4)
+    differs = np.any(shown(pg) != full, axis=2)
     assert differs.sum() <= 40, f"{differs.sum()} pixels differ from a full draw"
 
 
@@ -66,119 +51,462 @@ def visible(artists):
     return [a for a in artists if a.get_visible()]
 
 
+def plane_points(pg, group):
+    return [p for p in pg.picture.points.values() if p.get_gid() == group]
+
+
+# -- the defaults and the names of the controls --------------------------------------------
+
+
 def test_defaults_solve_the_playground_circle(default):
     v = default.values()
-    assert set(default.controls) == set(CONTROLS) and len(default.controls) == 15
-    assert (v["dataset"], v["n_points"], v["hidden_layers"], v["units"], v["activation"], v["loss"],
-            v["optimizer"], v["epochs"]) == ("playground circle", 500, 2, 8, "tanh", "cross entropy", "sgd", 300)
-    assert 0.03 <= v["lr"] <= 0.3
+    assert v["features"] == ("x1", "x2") and v["units"] == (8, 8) and v["regularization"] == "none"
     assert default.model.sizes == [2, 8, 8, 1]
     h = default.history
-    assert h.epochs_run == 300 and not h.diverged
-    assert h.val_accuracy[-1] >= 0.99
-    assert default.status.startswith("300 epochs in ") and "accuracy 100.0% (val 100.0%)" in default.status
-
-
-def test_controls_are_the_widgets_the_browser_tests_look_for(default):
-    lr = default.controls["lr"]
-    assert isinstance(lr, w.FloatLogSlider) and lr.description == "learning rate"
-    assert lr.base ** lr.min == pytest.approx(1e-4) and lr.base ** lr.max == pytest.approx(10)
-    units = default.controls["units"]
-    assert isinstance(units, w.IntSlider) and units.description == "units" and (units.min, units.max) == (1, 32)
-    assert (default.controls["hidden_layers"].min, default.controls["hidden_layers"].max) == (0, 4)
-    assert set(default.controls["dataset"].options) == {"circle", "playground circle", "xor", "spiral", "gaussian blobs"}
-    assert set(default.controls["activation"].options) == {"tanh", "relu", "sigmoid"}
-    assert isinstance(default.retrain_button, w.Button) and isinstance(default.reset_button, w.Button)
-    assert isinstance(default.step_slider, w.IntSlider)
-    assert default.step_slider not in default.controls.values()
-    classes = default.widget._dom_classes
-    assert "nnlib-panel" in classes and "nnlib-playground" in classes
-    assert "nnlib-figure" in default.out._dom_classes and "nnlib-status" in default.status_label._dom_classes
-
-
-def test_the_figure_shows_boundary_curves_and_hidden_units(default):
-    fig = default.figure
-    assert isinstance(fig, Figure)
-    boundary, history, units, accuracy = fig.axes
-    assert len(visible(boundary.images)) == 1 and len(visible(units.images)) == 1
-    assert len(visible(boundary.collections)) == 5  # the 0.5 boundary, dots and triangles of both classes
-    np.testing.assert_array_equal(history.lines[0].get_ydata(), default.history.loss)
-    np.testing.assert_array_equal(history.lines[1].get_ydata(), default.history.val_loss)
-    np.testing.assert_array_equal(accuracy.lines[1].get_ydata(), default.history.val_accuracy)
-    assert [t.get_text() for t in units.get_yticklabels()] == ["layer 1", "layer 2"]
-    (output,) = default.out.outputs
-    assert output["data"]["text/plain"] == "<Figure size 720x302 with 4 Axes>"
+    assert h.epochs_run == 300 and not h.diverged and h.val_accuracy[-1] >= 0.99
+    assert default.status.startswith("epoch 300: ") and "accuracy 100.0% (val 100.0%)" in default.status
+    assert default.parts.epoch_label.value == "epoch 300"
+    assert isinstance(default.figure, Figure)
     assert shown(default).shape == (302, 720, 4)  # 10 x 4.2 inches at 72 pixels per inch
-    assert default.status_label.value == default.status
     assert_shows_what_matplotlib_draws(default)
 
 
-def test_the_heatmap_is_the_models_probability_over_the_plane(default):
-    boundary = default.figure.axes[0]
-    X_train, _, X_val, _ = default.data
-    X = np.vstack([X_train, X_val])
-    (x0, x1), (y0, y1) = boundary.get_xlim(), boundary.get_ylim()
-    assert x0 < X[:, 0].min() and X[:, 0].max() < x1 and y0 < X[:, 1].min() and X[:, 1].max() < y1
-    heat = boundary.images[0]
-    assert heat.get_extent() == [x0, x1, y0, y1]
-    # Where the model says class 1 the heatmap is blue, where it says class 0, red.
-    rgba = np.asarray(heat.get_array()).astype(float)
-    G = rgba.shape[0]
-    grid, _, _ = plots.grid_between((x0, x1), (y0, y1), G)
-    p = default.model.predict_proba(grid).reshape(G, G)
-    assert np.all((rgba[..., 2] > rgba[..., 0])[p > 0.6]) and np.all((rgba[..., 0] > rgba[..., 2])[p < 0.4])
-    # The boundary line runs where the probability is one half (up to the straight
-    # interpolation between grid points, a quarter of a unit apart).
-    line = np.vstack(boundary.collections[0].get_segments())
-    assert len(line) > 20
-    np.testing.assert_allclose(default.model.predict_proba(line), 0.5, atol=0.1)
+def test_every_control_and_button_has_an_accessible_name(default):
+    parts = default.parts
+    named = [*default.controls.values(), *default.buttons.values(), parts.step_slider, parts.code_toggle]
+    named += [t for t in default.controls["features"].toggles.values()]
+    named += [b for pair in default.controls["units"].buttons for b in pair]
+    for control in named:
+        if isinstance(control, (controls.FeatureColumn, controls.LayerWidths)):
+            continue  # boxes: their toggles and buttons are named
+        assert control.description.strip(), control
+    for button in [*default.buttons.values(), *[b for pair in default.controls["units"].buttons for b in pair]]:
+        assert len(button.tooltip) > len(button.description), button  # says more than a symbol
+    assert all(image.tooltip.startswith("heatmap of ") for image in default.controls["features"].images.values())
+
+
+def test_the_learning_rate_is_offered_and_announced_as_its_value(default):
+    lr = default.controls["lr"]
+    assert isinstance(lr, w.Dropdown) and lr.description == "learning rate"
+    labels = dict((v, label) for label, v in lr.options)
+    assert labels[0.158] == "0.158" and labels[0.1] == "0.1" and labels[10.0] == "10" and labels[0.0001] == "0.0001"
+    assert len(lr.options) == 51  # ten a decade from 1e-4 to 10
+    pg = nnlib.Playground(lr=0.05, epochs=5)  # a rate by name is added to the choices
+    assert pg.values()["lr"] == 0.05 and ("0.05", 0.05) in pg.controls["lr"].options
+
+
+def test_panel_gives_each_control_a_name():
+    slider, box = w.FloatSlider(), w.Checkbox()
+    panel = nnlib.Panel({"angle": slider, "standardise": box}, lambda fig, **v: "ok")
+    assert slider.description == "angle" and box.description == "standardise"
+    assert nnlib.Panel({"w": w.FloatSlider(description="weight")}, lambda fig, **v: None).controls["w"].description == "weight"
+    assert panel.status == "ok"
+
+
+def test_repr_lists_every_control_value(default):
+    text = repr(default)
+    assert text.startswith("Playground(dataset='playground circle', noise=0.0, n_points=500,")
+    assert "features=('x1', 'x2')" in text and "units=(8, 8)" in text and "regularization='none'" in text
+    assert default._repr_mimebundle_()["text/plain"] == text
+
+
+# -- features -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("feature", list(nnlib.data.FEATURES))
+def test_each_feature_becomes_an_input_of_the_network(feature):
+    pg = nnlib.Playground(epochs=10)
+    pg.controls["features"].toggles[feature].value = not pg.controls["features"].toggles[feature].value
+    chosen = pg.values()["features"]
+    assert (feature in chosen) == pg.controls["features"].toggles[feature].value
+    assert pg.model.sizes[0] == len(chosen) and pg.model.layers[0].W.shape[0] == len(chosen)
+    np.testing.assert_array_equal(pg.inputs[0], nnlib.make_features(pg.data[0], chosen))
+    assert [name for name, _ in pg.diagram.columns[0]] == list(chosen)
+    assert f"heatmap of {feature}" in pg.diagram.html or feature not in chosen
+
+
+def test_the_last_feature_cannot_be_switched_off():
+    pg = nnlib.Playground(epochs=5, features=("x1",))
+    pg.controls["features"].toggles["x1"].value = False
+    assert pg.controls["features"].toggles["x1"].value and pg.values()["features"] == ("x1",)
+    with pytest.raises(Exception, match="features must be distinct names"):
+        pg.set(features=("x3",))
+
+
+def test_squares_of_the_inputs_let_logistic_regression_solve_the_circle():
+    line = nnlib.Playground(hidden_layers=0)
+    circle = nnlib.Playground(hidden_layers=0, features=("x1^2", "x2^2"))
+    assert line.model.sizes == [2, 1] and circle.model.sizes == [2, 1]
+    assert line.history.val_accuracy[-1] < 0.7 and circle.history.val_accuracy[-1] == 1.0
+
+
+def test_feature_heatmaps_show_each_feature_over_the_plane(default):
+    images = default.controls["features"].images
+    x1 = np.asarray(PIL.Image.open(io.BytesIO(images["x1"].value)).convert("RGB")).astype(int)
+    # x1 grows to the right: red (low) on the left, blue (high) on the right.
+    assert x1[:, 0, 0].mean() > x1[:, 0, 2].mean() and x1[:, -1, 2].mean() > x1[:, -1, 0].mean()
+    square = np.asarray(PIL.Image.open(io.BytesIO(images["x1^2"].value)).convert("RGB")).astype(int)
+    np.testing.assert_array_equal(square[:, :3], square[:, -3:][:, ::-1])  # symmetric about x1 = 0
+
+
+# -- regularisation -------------------------------------------------------------------------
+
+
+def test_l1_and_l2_shrink_the_weights_and_add_their_penalty_to_the_loss_shown():
+    runs = {r: nnlib.Playground(epochs=50, regularization=r, reg_rate=0.01) for r in ("none", "L1", "L2")}
+    size = {r: sum(np.abs(W).sum() for W in nnlib.playground.setup.weights(pg.model)) for r, pg in runs.items()}
+    assert size["L1"] < 0.8 * size["none"] and size["L2"] < 0.8 * size["none"]
+    for r, pg in runs.items():
+        h = pg.history
+        assert pg.status.startswith(f"epoch 50: loss {h.loss[-1]:.4f}")
+        assert (h.penalty[-1] > 0) == (r != "none")
+    assert runs["L1"].history.loss[-1] > runs["none"].history.loss[-1]
+    assert runs["L2"].history.loss[-1] > runs["none"].history.loss[-1]
+    # A different rate, a different run; the first epoch's loss counts the penalty.
+    stronger = nnlib.Playground(epochs=50, regularization="L2", reg_rate=0.1)
+    assert stronger.history.penalty[0] > runs["L2"].history.penalty[0]
+
+
+# -- data sets --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dataset", list(nnlib.playground.setup.DATASETS))
+def test_every_data_set_trains_with_its_loss_and_output(dataset):
+    pg = nnlib.Playground(dataset=dataset, epochs=30)
+    kind = pg.task.kind
+    assert pg.history.epochs_run == 30 and pg.status.startswith("epoch 30: ")
+    assert type(pg.loss).__name__ == {"binary": "BCEWithLogitsLoss", "classes": "CrossEntropyLoss",
+                                       "regression": "MSELoss"}[kind]
+    assert pg.model.sizes[-1] == (3 if kind == "classes" else 1)
+    assert bool(pg.history.accuracy) == (kind != "regression") and ("accuracy" in pg.status) == (kind != "regression")
+    assert pg.figure.axes[2].get_ylabel() == ("" if kind == "regression" else "accuracy (dotted)")
+    assert len(visible(pg.figure.axes[0].images)) == 1
+    assert_shows_what_matplotlib_draws(pg)
+
+
+def test_three_classes_colour_the_plane_by_the_predicted_class():
+    pg = nnlib.Playground(dataset="spiral (3 classes)", optimizer="adam", lr=0.03, epochs=300)
+    assert sorted(set(pg.data[1])) == [0, 1, 2] and pg.history.accuracy[-1] > 0.6
+    heat = np.asarray(pg.picture.heat.get_array()).astype(int)
+    (x0, x1), (y0, y1) = pg.picture.plane.get_xlim(), pg.picture.plane.get_ylim()
+    G = heat.shape[0]
+    grid, _, _ = nnlib.plots.grid_between((x0, x1), (y0, y1), G)
+    predicted = pg.model.predict(grid).reshape(G, G)
+    colours = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in figure.COLOURS])
+    # Each pixel is its class's colour mixed with white: nearest to that colour's hue.
+    strength = np.stack([(heat[..., :3] - 255) @ (colours[c] - 255) / np.linalg.norm(colours[c] - 255)
+                         / np.maximum(np.linalg.norm(heat[..., :3] - 255, axis=2), 1e-9) for c in range(3)])
+    sure = np.max(strength, axis=0) > 0.99
+    assert sure.mean() > 0.5 and np.all(np.argmax(strength, axis=0)[sure] == predicted[sure])
+    # One marker shape per class, so that colour is not the only clue.
+    markers = {p.get_paths()[0].vertices.shape for p in plane_points(pg, "train")}
+    assert len(markers) == 3
+
+
+def test_a_regression_shows_its_output_and_mse_not_accuracy():
+    pg = nnlib.Playground(dataset="plane (regression)", epochs=200, hidden_layers=0, optimizer="adam", lr=0.03)
+    assert pg.task.kind == "regression" and pg.history.accuracy == []
+    pred = pg.model.forward(pg.inputs[1])[:, 0]
+    assert pg.confusion["validation"] == pytest.approx(np.mean((pred - pg.data[3]) ** 2), rel=1e-5)
+    assert pg.confusion["validation"] < 0.01 and "mean squared error" in pg.confusion_html
+    # Where x1 + x2 is high the output is high: blue; low: red.
+    heat = np.asarray(pg.picture.heat.get_array()).astype(int)
+    assert heat[-1, -1, 2] > heat[-1, -1, 0] and heat[0, 0, 0] > heat[0, 0, 2]
+
+
+def test_the_class_balance_sets_the_share_of_class_1(quick):
+    quick.set(dataset="xor", positive_fraction=0.05)
+    y = np.concatenate([quick.data[1], quick.data[3]])
+    assert len(y) == 500 and y.sum() == 25
+
+
+# -- network: per-layer widths ----------------------------------------------------------------
+
+
+def test_each_hidden_layer_has_its_own_width_and_buttons():
+    pg = nnlib.Playground(hidden_layers=2, units=(6, 3), epochs=10)
+    assert pg.model.sizes == [2, 6, 3, 1] and pg.values()["units"] == (6, 3)
+    (fewer1, more1), (fewer2, more2) = [(f, m) for m, f in pg.controls["units"].buttons]
+    more1.click()
+    assert pg.model.sizes == [2, 7, 3, 1]
+    fewer2.click()
+    fewer2.click()
+    assert pg.model.sizes == [2, 7, 1, 1] and fewer2.disabled is False
+    assert pg.controls["units"].buttons[1][1].disabled  # one unit is the fewest
+    pg.controls["hidden_layers"].value = 3
+    assert pg.model.sizes == [2, 7, 1, 1, 1]
+    pg.controls["hidden_layers"].value = 1
+    assert pg.model.sizes == [2, 7, 1] and pg.values()["units"] == (7,)
+    assert [len(c) for c in pg.diagram.columns] == [2, 7, 1]
+    pg.set(units=4)
+    assert pg.model.sizes == [2, 4, 1]
+    with pytest.raises(ValueError, match=r"units must give one width per hidden layer \(2\), got \(6,\)"):
+        nnlib.Playground(hidden_layers=2, units=(6,))
+    with pytest.raises(Exception, match="units must be whole numbers from 1 to 16"):
+        nnlib.Playground(units=(0, 3))
+
+
+def test_no_hidden_layer_is_logistic_regression(quick):
+    quick.set(hidden_layers=0)
+    assert quick.model.sizes == [2, 1] and quick.values()["units"] == ()
+    assert len(quick.diagram.columns) == 2 and len(quick.diagram.edges) == 2
+
+
+# -- display toggles --------------------------------------------------------------------------
+
+
+def test_show_test_data_hides_the_test_points_without_retraining(quick):
+    h = quick.history
+    assert visible(plane_points(quick, "test")) and visible(plane_points(quick, "train"))
+    quick.controls["show_test"].value = False
+    assert quick.history is h and not visible(plane_points(quick, "test"))
+    assert visible(plane_points(quick, "train"))
+    assert_shows_what_matplotlib_draws(quick)
+
+
+def test_discretize_shows_only_the_decision(quick):
+    h = quick.history
+    smooth = np.asarray(quick.picture.heat.get_array()).reshape(-1, 4)
+    quick.controls["discretize"].value = True
+    assert quick.history is h
+    sharp = np.asarray(quick.picture.heat.get_array()).reshape(-1, 4)
+    assert len(np.unique(smooth, axis=0)) > 50 and len(np.unique(sharp, axis=0)) == 2
+    assert_shows_what_matplotlib_draws(quick)
+
+
+# -- live training ----------------------------------------------------------------------------
+
+
+def test_step_continues_from_the_current_weights_and_the_history_grows():
+    pg = nnlib.Playground(epochs=50)
+    h = pg.history
+    pg.buttons["step"].click()
+    pg.step(epochs=4)
+    assert pg.history is h and h.epochs_run == 55 and pg.parts.epoch_label.value == "epoch 55"
+    assert pg.status.startswith(f"epoch 55: loss {h.loss[-1]:.4f}")
+    assert pg.figure.axes[1].lines[0].get_xdata()[-1] == 55
+    # Full-batch steps after 50 epochs are the same training as 55 epochs at once.
+    longer = nnlib.Playground(epochs=55)
+    assert longer.history.loss == h.loss
+    assert all(np.array_equal(a, b) for a, b in zip(longer.model.get_weights(), pg.model.get_weights()))
+    assert "# then 5 more epochs with play or step" in pg.code
+
+
+def test_play_trains_on_the_event_loop_until_paused():
+    pg = nnlib.Playground(epochs=10)
+    frames = []
+    pg.parts.out.observe(lambda change: frames.append(pg.history.epochs_run), names="outputs")
+
+    async def session():
+        task = pg.play()
+        assert pg.play() is task  # a second play does not start a second loop
+        while pg.history.epochs_run < 15:
+            await asyncio.sleep(0.01)  # the notebook stays free meanwhile
+        pg.buttons["pause"].click()
+        await task
+        return pg.history.epochs_run
+
+    stopped = asyncio.run(session())
+    assert pg.history.epochs_run == stopped >= 15 and frames[-1] == stopped and len(frames) >= 5
+    assert pg.status.startswith(f"epoch {stopped}:")
+    with pytest.raises(RuntimeError, match=r"play\(\) needs a running event loop"):
+        pg.play()
+
+
+def test_nothing_plays_by_itself_and_a_change_stops_playing():
+    pg = nnlib.Playground(epochs=10)
+    assert pg.task_running is None and not pg._playing
+
+    async def session():
+        task = pg.play()
+        await asyncio.sleep(0.05)
+        pg.controls["lr"].value = 0.03  # a change trains afresh and stops playing
+        await task
+
+    asyncio.run(session())
+    assert pg.history.epochs_run == 10 and not pg._playing
+
+
+def test_play_stops_when_training_diverges():
+    pg = nnlib.Playground(epochs=1, lr=10.0)
+
+    async def session():
+        await asyncio.wait_for(pg.play(), timeout=30)
+
+    asyncio.run(session())
+    assert pg.history.diverged and pg.status.startswith("diverged at epoch")
+    before = pg.history.epochs_run
+    pg.step(3)  # nothing to continue
+    assert pg.history.epochs_run == before
+
+
+# -- the network's picture, the confusion matrix ------------------------------------------------
+
+
+def test_the_diagrams_edges_show_the_weights(default):
+    d = default.diagram
+    Ws = nnlib.playground.setup.weights(default.model)
+    assert len(d.edges) == sum(W.size for W in Ws) == 2 * 8 + 8 * 8 + 8
+    biggest = max(np.abs(W).max() for W in Ws)
+    for column, i, j, weight, colour, width in d.edges:
+        assert weight == pytest.approx(float(Ws[column][i, j]))
+        assert colour == ("#0877bd" if weight >= 0 else "#f59322")
+        assert width == pytest.approx(0.5 + 4 * abs(weight) / biggest)
+    assert d.html.count("<line") == len(d.edges) and d.html.count('stroke-dasharray="4 2"') == sum(
+        e[3] < 0 for e in d.edges)
+    assert d.html.count('class="unit ') == 2 + 8 + 8 + 1 and d.html.count('tabindex="0"') == 19
+    assert ":hover" in d.html and ":focus" in d.html and "transform: scale(4)" in d.html
+    assert default.parts.diagram_view.value == d.html
+
+
+def test_the_confusion_matrix_counts_the_predictions(quick):
+    quick.set(dataset="xor", noise=0.3, epochs=30)
+    pred = quick.model.predict(quick.inputs[1])
+    y = quick.data[3]
+    expected = [[np.sum((y == i) & (pred == j)) for j in (0, 1)] for i in (0, 1)]
+    np.testing.assert_array_equal(quick.confusion, expected)
+    assert quick.confusion.sum() == len(y) and 0 < np.trace(quick.confusion) < len(y)
+    for n in np.ravel(expected):
+        assert f"<td>{n}</td>" in quick.confusion_html
+
+
+def test_the_epoch_slider_shows_recorded_epochs_without_retraining():
+    pg = nnlib.Playground(epochs=50)
+    h, now = pg.history, pg.model.get_weights()
+    pg.parts.step_slider.value = 20
+    assert pg.history is h and pg.status.startswith(f"epoch 20 of 50 (weights of epoch 20): loss {h.loss[19]:.4f}")
+    assert pg.figure.axes[1].lines[-1].get_xdata()[0] == 20
+    assert all(np.array_equal(a, b) for a, b in zip(pg.model.get_weights(), now))  # then back to the last
+    assert_shows_what_matplotlib_draws(pg)
+
+
+# -- limits, errors, "show as code" ------------------------------------------------------------
+
+
+def test_a_run_stops_at_the_step_limit_and_says_so(quick, monkeypatch):
+    monkeypatch.setattr(widget, "MAX_STEPS", 300)
+    quick.controls["batch_size"].value = 10  # 40 steps per epoch over 400 training points
+    assert quick.history.epochs_run == 7
+    assert "stopped at the limit of 300 gradient steps or 0.5 s per run" in quick.status
+
+
+def test_learning_rate_10_reports_divergence_and_draws_only_finite_numbers(quick):
+    quick.set(epochs=300, lr=10.0)
+    h = quick.history
+    assert h.diverged and quick.status == h.message and "lower the learning rate" in quick.status
+    assert all(np.all(np.isfinite(line.get_ydata())) for ax in quick.figure.axes for line in ax.lines)
+    assert quick.figure.axes[1].get_title().startswith(f"diverged at epoch {h.diverged_epoch}")
+    assert_shows_what_matplotlib_draws(quick)
+
+
+def test_keyword_arguments_must_name_controls(quick):
+    with pytest.raises(ValueError, match=r"unknown controls \['learning_rate'\]"):
+        nnlib.Playground(learning_rate=0.1)
+
+
+def run_code(pg, **scope):
+    code = pg.code.replace("nnlib.plot_decision_boundary(", "(lambda *a, **k: None)(")  # no figure here
+    exec(code, scope)
+    return scope
+
+
+@pytest.mark.parametrize("settings_", [
+    {},
+    {"features": ("x1", "x1^2", "sin(x2)"), "regularization": "L2", "reg_rate": 0.003, "hidden_layers": 2,
+     "units": (6, 3), "epochs": 40},
+    {"dataset": "spiral (3 classes)", "optimizer": "adam", "lr": 0.01, "regularization": "L1", "epochs": 30},
+    {"dataset": "gaussian (regression)", "batch_size": 32, "epochs": 10, "data_seed": 3, "init_seed": 2},
+    {"dataset": "circle", "positive_fraction": 0.05, "loss": "MSE", "hidden_layers": 1, "units": 3, "epochs": 40},
+])
+def test_show_as_code_reproduces_the_run(settings_):
+    pg = nnlib.Playground(**settings_)
+    scope = run_code(pg)
+    assert scope["history"].as_dict() == pg.history.as_dict()
+    assert all(np.array_equal(a, b) for a, b in zip(scope["model"].get_weights(), pg.model.get_weights()))
+    assert pg.code in pg.parts.code_view.value.replace("&#x27;", "'").replace("&quot;", '"')
+
+
+def test_show_as_code_is_a_toggle_not_only_an_accordion(default):
+    parts = default.parts
+    assert parts.code_view.layout.display == "none"
+    parts.code_toggle.value = True
+    assert parts.code_view.layout.display == "block"
+    parts.code_toggle.value = False
+    assert not any(isinstance(child, w.Accordion) for child in default.widget.children)
+
+
+# -- your own data -------------------------------------------------------------------------------
+
+
+def test_own_data_trains_classification_and_regression_and_the_code_uses_it():
+    X, y = nnlib.make_xor(200, seed=4)
+    pg = nnlib.Playground(data=(X, y), epochs=40)
+    assert pg.values()["dataset"] == "your data" and pg.task.kind == "binary"
+    np.testing.assert_array_equal(np.vstack([pg.data[0], pg.data[2]])[np.lexsort(np.vstack(
+        [pg.data[0], pg.data[2]]).T)], X[np.lexsort(X.T)])
+    assert run_code(pg, X=X, y=y)["history"].as_dict() == pg.history.as_dict()
+    three = nnlib.Playground(data=(X, (X[:, 0] > 0).astype(int) + (X[:, 1] > 0)), epochs=20)
+    assert three.task.kind == "classes" and three.model.sizes[-1] == 3
+    targets = X[:, 0] * 0.1 - X[:, 1] * 0.05
+    reg = nnlib.Playground(data=(X, targets), epochs=20, features=("x1", "x2", "x1*x2"))
+    assert reg.task.kind == "regression" and reg.task.target_range == (targets.min(), targets.max())
+    assert run_code(reg, X=X, y=targets)["history"].as_dict() == reg.history.as_dict()
+    assert nnlib.Playground(data=(X.tolist(), [float(v) for v in y]), epochs=5).task.kind == "binary"
+
+
+X_OK = np.zeros((10, 2))
+
+
+@pytest.mark.parametrize("data, error, message", [
+    (X_OK, TypeError, r"data must be a pair \(X, y\) of arrays, got ndarray"),
+    ((X_OK, np.zeros(10), np.zeros(10)), TypeError, r"data must be a pair \(X, y\) of arrays, got tuple of length 3"),
+    ((np.zeros(10), np.zeros(10)), ValueError, r"data X must be 2-D, got shape \(10,\)"),
+    ((np.zeros((10, 3)), np.zeros(10)), ValueError, r"data X must hold 2 to 5000 points in the plane, shape \(N, 2\), got shape \(10, 3\)"),
+    ((np.zeros((1, 2)), np.zeros(1)), ValueError, r"2 to 5000 points .* got shape \(1, 2\)"),
+    ((np.zeros((5001, 2)), np.zeros(5001)), ValueError, r"2 to 5000 points .* got shape \(5001, 2\)"),
+    ((np.full((10, 2), np.nan), np.zeros(10)), ValueError, "data X must contain only finite numbers, got nan"),
+    (([["a", "b"]] * 10, np.zeros(10)), TypeError, "data X must hold real numbers"),
+    ((X_OK, np.zeros(9)), ValueError, r"data y must hold one label or target per point of X, shape \(10,\), got shape \(9,\)"),
+    ((X_OK, np.zeros((10, 2))), ValueError, r"shape \(10,\), got shape \(10, 2\)"),
+    ((X_OK, ["a"] * 10), TypeError, "data y must hold real numbers"),
+    ((X_OK, np.r_[np.zeros(9), np.inf]), ValueError, "data y must contain only finite numbers, got inf"),
+    ((X_OK, np.r_[np.ones(5), 2 * np.ones(5)].astype(int)), ValueError, r"class labels 0/1 or 0, 1, 2 .* got the labels \[1, 2\]"),
+    ((X_OK, np.zeros(10, int)), ValueError, r"got the labels \[0\]"),
+    ((X_OK, np.arange(10) % 4), ValueError, r"got the labels \[0, 1, 2, 3\]"),
+    ((X_OK, -np.ones(10, int)), ValueError, r"got the labels \[-1\]"),
+    ((X_OK, np.zeros(10, complex)), TypeError, "data y must hold real numbers, got complex"),
+])
+def test_bad_own_data_gets_a_clear_error(data, error, message):
+    with pytest.raises(error, match=message):
+        nnlib.Playground(data=data)
+
+
+# -- the drawing machinery -------------------------------------------------------------------------
 
 
 def test_redraws_paste_the_background_back_until_limits_or_labels_change():
     pg = nnlib.Playground(epochs=50)
-    canvas = pg.figure.canvas
-    background = canvas._background
-    pg.step_slider.value = 10
-    pg.controls["lr"].value = 0.05  # same limits, labels and layers: the background is kept
-    assert canvas._background is background
-    assert_shows_what_matplotlib_draws(pg)
-    cross_entropy, cross_entropy_top = shown(pg), pg.figure.axes[1].get_ylim()[1]
+    background = pg.figure.canvas._background
+    pg.controls["lr"].value = 0.0501  # same limits and labels: the background is kept
+    assert pg.figure.canvas._background is background
     pg.controls["loss"].value = "MSE"  # a lower loss: another range on the loss axis
-    assert canvas._background is not background
-    bottom, top = pg.figure.axes[1].get_ylim()
-    assert bottom < 0 and max(pg.history.loss + pg.history.val_loss) <= top < cross_entropy_top
+    assert pg.figure.canvas._background is not background
     assert_shows_what_matplotlib_draws(pg)
-    left_of_loss_axis = (slice(0, 160), slice(330, 370))  # the loss axis' tick labels
-    assert np.any(shown(pg)[left_of_loss_axis] != cross_entropy[left_of_loss_axis])
-
-
-def test_a_change_of_hidden_layers_redraws_their_rows():
-    pg = nnlib.Playground(epochs=20)
-    units = pg.figure.axes[2]
-    for layers in (3, 1, 4):
-        pg.controls["hidden_layers"].value = layers
-        assert [t.get_text() for t in units.get_yticklabels()] == [f"layer {r + 1}" for r in range(layers)]
-        rows = np.asarray(units.images[0].get_array()).shape[0]
-        assert rows == layers * (playground_figure.PlaygroundFigure.TILE + plots.TILE_GAP)
-        assert_shows_what_matplotlib_draws(pg)
 
 
 def test_savefig_still_draws_every_artist(default):
     buf = io.BytesIO()
     default.figure.savefig(buf, format="png", dpi=50)
-    image = np.asarray(PIL.Image.open(buf))
-    assert image.shape[:2] == (210, 500)
-    # savefig drew on the canvas: the next redraw must still paste a correct picture.
-    default._show(default._draw(default.history.epochs_run), default.status)
+    assert np.asarray(PIL.Image.open(buf)).shape[:2] == (210, 500)
+    default.redraw()  # savefig drew on the canvas: the next redraw must still be right
     assert_shows_what_matplotlib_draws(default)
 
 
 def test_png_holds_the_exact_pixels():
     rgba = np.random.default_rng(0).integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
-    png = playground_figure._png(rgba)
+    png = canvas._png(rgba)
     np.testing.assert_array_equal(np.asarray(PIL.Image.open(io.BytesIO(png))), rgba)
-    # Every chunk carries the right checksum (strict decoders refuse a wrong one).
-    at = 8
+    at = 8  # every chunk carries the right checksum (strict decoders refuse a wrong one)
     while at < len(png):
         (length,) = struct.unpack(">I", png[at:at + 4])
         kind_and_data = png[at + 4:at + 8 + length]
@@ -187,262 +515,15 @@ def test_png_holds_the_exact_pixels():
     assert at == len(png) and kind_and_data == b"IEND"
 
 
-def test_learning_rate_10_reports_divergence_and_draws_only_finite_numbers(quick):
-    quick.controls["epochs"].value = 300
-    quick.controls["lr"].value = 10.0
-    h = quick.history
-    assert h.diverged and "diverged at epoch" in quick.status and "lower the learning rate" in quick.status
-    assert quick.status == h.message
-    assert finite(h)
-    assert all(np.all(np.isfinite(line.get_ydata())) for ax in quick.figure.axes for line in ax.lines)
-    assert len(visible(quick.figure.axes[0].images)) == 1  # the boundary of the last good epoch
-    assert quick.figure.axes[1].get_title().startswith(f"diverged at epoch {h.diverged_epoch}")
-    assert_shows_what_matplotlib_draws(quick)
-    quick.controls["lr"].value = 0.1
-    assert not quick.history.diverged and "diverged" not in quick.status
-
-
-def test_no_hidden_layer_trains_a_straight_line_that_fails_on_the_circle(quick):
-    quick.controls["epochs"].value = 200
-    quick.controls["hidden_layers"].value = 0
-    assert quick.model.sizes == [2, 1]
-    assert quick.history.accuracy[-1] < 0.7
-    units = quick.figure.axes[2]
-    assert [t.get_text() for t in visible(units.texts)] == ["no hidden layer"]
-    assert visible(units.images) == [] and units.get_yticklabels() == []
-
-
-def test_one_point_per_class(quick):
-    quick.controls["n_points"].value = 2
-    X_train, y_train, X_val, y_val = quick.data
-    assert sorted(y_train) == [0, 1] and len(X_val) == 0
-    assert quick.history.epochs_run == 20 and quick.history.val_loss == []
-    assert quick.status.startswith("20 epochs in ") and "(val" not in quick.status
-
-
-def test_most_noise_still_trains(quick):
-    quick.controls["noise"].value = 0.5
-    assert quick.history.epochs_run == 20 and finite(quick.history)
-    assert quick.status.startswith("20 epochs in ")
-
-
-def test_class_balance_sets_the_share_of_class_1(quick):
-    quick.controls["dataset"].value = "xor"
-    quick.controls["positive_fraction"].value = 0.05
-    X_train, y_train, X_val, y_val = quick.data
-    y = np.concatenate([y_train, y_val])
-    assert len(y) == 500 and y.sum() == 25
-    quick.controls["dataset"].value = "circle"
-    assert np.concatenate([quick.data[1], quick.data[3]]).sum() == 25
-
-
-def test_every_data_set_and_activation_trains_with_each_loss_and_optimiser(quick):
-    c = quick.controls
-    quick.set(epochs=5, n_points=50)
-    pairs = itertools.cycle(itertools.product(c["loss"].options, ["sgd", "adam"]))
-    for (dataset, activation), (loss, optimizer) in zip(
-            itertools.product(c["dataset"].options, c["activation"].options), pairs):
-        quick.set(dataset=dataset, activation=activation, loss=loss, optimizer=optimizer)
-        assert quick.history.epochs_run == 5, (dataset, activation, loss, optimizer, quick.status)
-        assert quick.status.startswith("5 epochs in ")
-
-
-def test_a_run_stops_at_the_step_limit_and_says_so(quick, monkeypatch):
-    monkeypatch.setattr(widgets, "MAX_STEPS", 300)
-    quick.controls["batch_size"].value = 10  # 40 steps per epoch over 400 training points
-    assert quick.history.epochs_run == 7
-    assert "stopped at the limit of 300 gradient steps per run" in quick.status
-
-
-def test_changing_a_control_retrains_from_the_same_initial_weights(quick):
-    first = quick.model.get_weights() if False else quick.snapshots[0]
-    quick.controls["lr"].value = 0.03
-    again = quick.snapshots[0]
-    assert all(np.array_equal(a, b) for a, b in zip(first, again))
-
-
-def test_retrain_draws_new_weights_and_reset_repeats_the_same_start(quick):
-    before = quick.history.as_dict()
-    start = quick.snapshots[0]
-    quick.retrain_button.click()
-    assert quick.controls["init_seed"].value == 1
-    assert quick.history.as_dict() != before
-    assert not all(np.array_equal(a, b) for a, b in zip(start, quick.snapshots[0]))
-    after_retrain = quick.history.as_dict()
-    quick.reset_button.click()
-    assert quick.history.as_dict() == after_retrain
-
-
-def test_step_slider_scrubs_through_recorded_epochs_without_retraining():
-    pg = nnlib.Playground(epochs=50)
-    h = pg.history
-    assert (pg.step_slider.min, pg.step_slider.max, pg.step_slider.value) == (0, 50, 50)
-    assert sorted(pg.snapshots) == list(range(51))
-    pg.step_slider.value = 0
-    assert pg.history is h
-    assert all(np.array_equal(a, b) for a, b in zip(pg.model.get_weights(), pg.snapshots[0]))
-    assert pg.status.startswith("epoch 0 of 50 (weights of epoch 0): initial weights")
-    pg.step_slider.value = 20
-    assert pg.status.startswith(f"epoch 20 of 50 (weights of epoch 20): loss {h.loss[19]:.4f}")
-    history_axes = pg.figure.axes[1]
-    assert history_axes.lines[-1].get_xdata()[0] == 20 and history_axes.lines[-1].get_visible()
-    assert_shows_what_matplotlib_draws(pg)
-    pg.step_slider.value = 50  # the last epoch: no mark
-    assert not history_axes.lines[-1].get_visible()
-
-
-def test_long_runs_keep_about_a_hundred_snapshots():
-    pg = nnlib.Playground(epochs=1000, hidden_layers=1, units=2, n_points=20)
-    assert len(pg.snapshots) == 101 and 1000 in pg.snapshots
-    pg.step_slider.value = 555
-    assert "(weights of epoch 550)" in pg.status
-
-
-@pytest.mark.parametrize("settings_", [
-    {},
-    {"dataset": "spiral", "positive_fraction": 0.8, "batch_size": 32, "optimizer": "adam", "lr": 0.01,
-     "activation": "relu", "data_seed": 3, "init_seed": 4, "epochs": 30, "val_fraction": 0.3, "noise": 0.1},
-    {"dataset": "circle", "positive_fraction": 0.05, "loss": "MSE", "hidden_layers": 1, "units": 3, "epochs": 40},
-])
-def test_show_as_code_reproduces_the_run(settings_):
-    pg = nnlib.Playground(**settings_)
-    code = pg.code.replace("nnlib.plot_decision_boundary(", "(lambda *a, **k: None)(")  # no figure here
-    scope = {}
-    exec(code, scope)
-    assert scope["history"].as_dict() == pg.history.as_dict()
-    assert pg.code in pg.code_view.value.replace("&#x27;", "'")
-
-
-def test_keyword_arguments_must_name_controls(quick):
-    with pytest.raises(ValueError, match=r"unknown controls \['learning_rate'\]"):
-        nnlib.Playground(learning_rate=0.1)
-    with pytest.raises(ValueError, match=r"unknown controls \['layers'\]"):
-        quick.set(layers=3)
-
-
-def test_set_changes_several_controls_with_one_retrain(quick, monkeypatch):
-    calls = []
-    original = widgets._train
-    monkeypatch.setattr(widgets, "_train", lambda *args: calls.append(1) or original(*args))
-    quick.set(hidden_layers=1, units=4, activation="relu")
-    assert len(calls) == 1 and quick.model.sizes == [2, 4, 1] and quick.model.activation == "relu"
-
-
-def test_repr_lists_the_control_values(default):
-    text = repr(default)
-    assert text.startswith("Playground(dataset='playground circle', noise=0.0, n_points=500,")
-    assert default._repr_mimebundle_()["text/plain"] == text
-
-
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    dataset=st.sampled_from(list(widgets.DATASETS)),
-    noise=st.sampled_from([0.0, 0.25, 0.5]),
-    n_points=st.sampled_from([2, 3, 7, 100]),
-    val_fraction=st.sampled_from([0.0, 0.2, 0.5]),
-    positive_fraction=st.sampled_from([0.05, 0.5, 0.95]),
-    hidden_layers=st.integers(0, 4),
-    units=st.sampled_from([1, 32]),
-    activation=st.sampled_from(["tanh", "relu", "sigmoid"]),
-    loss=st.sampled_from(list(widgets.LOSSES)),
-    optimizer=st.sampled_from(["sgd", "adam"]),
-    lr=st.sampled_from([1e-4, 0.1, 10.0]),
-    batch_size=st.sampled_from(["full", 1, 32]),
-    epochs=st.sampled_from([0, 1, 15]),
-)
-def test_every_combination_trains_or_reports_a_clear_status(quick, **values):
-    quick.set(**values)
-    status = quick.status
-    h = quick.history
-    assert h is not None and finite(h)
-    if h.diverged:
-        assert status.startswith("diverged at epoch") and status.endswith(f"(now {values['lr']:g})")
-    else:
-        assert status.startswith(f"{values['epochs']} epochs in ")
-    assert isinstance(quick.figure, Figure)
-
-
-def test_rebalance_keeps_the_asked_share_of_each_class_without_touching_the_input():
-    X, y = nnlib.make_xor(400, seed=0)
-    X_copy, y_copy = X.copy(), y.copy()
-    Xb, yb = nnlib.rebalance(X, y, positive_fraction=0.1, n=100, seed=0)
-    assert Xb.shape == (100, 2) and yb.sum() == 10
-    rows = {tuple(r): label for r, label in zip(X, y)}
-    assert all(rows[tuple(r)] == label for r, label in zip(Xb, yb))  # pairs kept together
-    assert np.array_equal(X, X_copy) and np.array_equal(y, y_copy)
-    with pytest.raises(ValueError, match="need 380 examples of class 1 .* but y has only"):
-        nnlib.rebalance(X, y, positive_fraction=0.95, n=400)
-
-
-def test_redraws_stay_silent_when_a_notebook_turned_on_constrained_layout():
-    # Lesson 6 sets this rcParam; savefig used to reset the figure's layout engine from
-    # it, and every redraw then printed a layout warning into the learner's notebook.
-    import warnings
-
-    import matplotlib
-
-    with matplotlib.rc_context({"figure.constrained_layout.use": True}), warnings.catch_warnings():
-        warnings.simplefilter("error")
-        pg = nnlib.Playground(epochs=20)
-        pg.controls["lr"].value = 0.05
-        pg.step_slider.value = 1
-    assert pg.status.startswith("epoch 1 of 20")
-
-
 def test_settings_the_library_refuses_show_the_data_and_say_why(monkeypatch):
     pg = nnlib.Playground(epochs=20)
 
-    def refuse(splits, v):
+    def refuse(v, task):
         raise ValueError("lr must be positive")
 
-    monkeypatch.setattr(widgets, "_train", refuse)
+    monkeypatch.setattr(nnlib.playground.setup, "network", refuse)
     pg.controls["lr"].value = 0.05
     assert pg.status == "cannot train with these settings: lr must be positive"
-    assert pg.model is None and pg.history is None
-    boundary, history, units, accuracy = pg.figure.axes
-    assert visible(boundary.images) == [] and len(visible(boundary.collections)) == 4  # the points only
-    assert visible(history.lines) == visible(accuracy.lines) == visible(units.images) == []
-    assert_shows_what_matplotlib_draws(pg)
-
-
-def spy_on_drawing(monkeypatch):
-    """Record full figure draws ("figure") and axes drawn one by one (the axes)."""
-    drawn = []
-    full, one = FigureCanvasAgg.draw, Axes.draw
-
-    def draw_figure(self, *args, **kwargs):
-        drawn.append("figure")
-        return full(self, *args, **kwargs)
-
-    def draw_axes(self, renderer, *args, **kwargs):
-        if "figure" not in drawn:
-            drawn.append(self)
-        return one(self, renderer, *args, **kwargs)
-
-    monkeypatch.setattr(FigureCanvasAgg, "draw", draw_figure)
-    monkeypatch.setattr(Axes, "draw", draw_axes)
-    return drawn
-
-
-def test_a_change_of_units_draws_only_the_units_axes_again(monkeypatch):
-    pg = nnlib.Playground(epochs=20)
-    units = pg.figure.axes[2]
-    drawn = spy_on_drawing(monkeypatch)
-    for count in (3, 12, 5):
-        drawn.clear()
-        pg.controls["units"].value = count
-        assert drawn == [units]
-    # Last, as the full draw it compares with (savefig) makes the next redraw a full one.
-    assert_shows_what_matplotlib_draws(pg)
-
-
-def test_a_partial_redraw_that_would_touch_other_axes_draws_everything(monkeypatch):
-    pg = nnlib.Playground(epochs=20)
-    canvas = pg.figure.canvas
-    everywhere = pg.figure.bbox.frozen()
-    for ax in pg.figure.axes:
-        canvas._extents[ax] = everywhere  # as if every axes drew over the whole figure
-    drawn = spy_on_drawing(monkeypatch)
-    pg.controls["hidden_layers"].value = 3
-    assert drawn == ["figure"]
+    assert pg.model is None and pg.history is None and pg.diagram is None
+    assert visible(pg.figure.axes[0].images) == [] and len(visible(pg.figure.axes[0].collections)) == 4
     assert_shows_what_matplotlib_draws(pg)

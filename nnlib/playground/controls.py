@@ -22,15 +22,18 @@ REG_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 MAX_UNITS = 16  # per hidden layer (the picture of the network stays on a screen)
 
 
-def rate_dropdown(value, rates, description):
-    return w.Dropdown(options=[(f"{r:g}", r) for r in rates], value=value, description=description)
+class RateDropdown(w.Dropdown):
+    """A dropdown of rates that takes any other positive rate too, adding it to the choices."""
 
+    def __init__(self, value, rates, description):
+        super().__init__(options=[(f"{r:g}", r) for r in rates], value=value, description=description)
 
-def offer(dropdown, value):
-    """Add ``value`` to a dropdown of rates if it is not one of them yet (a rate given by name)."""
-    rates = [r for _, r in dropdown.options]
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 and value not in rates:
-        dropdown.options = [(f"{r:g}", r) for r in sorted({*rates, float(value)})]
+    @traitlets.validate("value")
+    def _validate_value(self, proposal):
+        value, rates = proposal.value, [r for _, r in self.options]
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 and value not in rates:
+            self.options = [(f"{r:g}", r) for r in sorted({*rates, float(value)})]
+        return super()._validate_value(proposal)
 
 
 class FeatureColumn(w.VBox):
@@ -140,9 +143,9 @@ def make_controls():
         "loss": w.Dropdown(options=list(LOSSES), value="cross entropy", description="loss"),
         "optimizer": w.Dropdown(options=[("SGD, momentum 0.9", "sgd"), ("Adam", "adam")], value="sgd",
                                 description="optimiser"),
-        "lr": rate_dropdown(0.1, RATES, "learning rate"),
+        "lr": RateDropdown(0.1, RATES, "learning rate"),
         "regularization": w.Dropdown(options=["none", "L1", "L2"], value="none", description="regularisation"),
-        "reg_rate": rate_dropdown(0.001, REG_RATES, "regularisation rate"),
+        "reg_rate": RateDropdown(0.001, REG_RATES, "regularisation rate"),
         "batch_size": w.Dropdown(options=[("full batch", "full"), ("1", 1), ("10", 10), ("32", 32), ("100", 100)],
                                  value="full", description="batch size"),
         "epochs": w.IntSlider(value=300, min=0, max=1000, step=10, description="epochs", **SLIDER),

@@ -12,11 +12,10 @@ import base64
 import html
 import io
 
-import matplotlib
 import numpy as np
 import PIL.Image
 
-from .. import plots
+from .figure import rdbu
 
 TILE = 20  # grid points per side of a unit's heatmap
 SIDE = 26  # pixels per side of a unit on the page (4x when enlarged)
@@ -26,9 +25,9 @@ POSITIVE, NEGATIVE = "#0877bd", "#f59322"  # blue and orange, as the classes and
 
 STYLE = """<style>
 .nnlib-diagram {position: relative; font: 11px sans-serif;}
-.nnlib-diagram img {position: absolute; image-rendering: auto; border: 1px solid #888;
-  transition: transform 0.1s; transform-origin: left center; background: white;}
-.nnlib-diagram img:hover, .nnlib-diagram img:focus {transform: scale(4); z-index: 10;
+.nnlib-diagram .unit {position: absolute; border: 1px solid #888; box-sizing: border-box;
+  transition: transform 0.1s; transform-origin: left center; background-repeat: no-repeat;}
+.nnlib-diagram .unit:hover, .nnlib-diagram .unit:focus {transform: scale(4); z-index: 10;
   outline: 2px solid black;}
 .nnlib-diagram .label {position: absolute; white-space: nowrap;}
 </style>"""
@@ -51,22 +50,20 @@ def unit_tiles(values):
     return tiles
 
 
-def png_bytes(tile):
-    """A tile (see ``Diagram``) as a small PNG file (bytes)."""
+def tile_colours(tile):
+    """A tile (see ``Diagram``) as RGB bytes (G, G, 3), the top of the plane first."""
     if tile is None:
-        rgb = np.full((2, 2, 3), 200, np.uint8)  # grey: nothing finite to show
-    elif tile.ndim == 3:
-        rgb = tile[..., :3]  # colours already (the output of a three-class network)
-    else:
-        rgb = (matplotlib.colormaps[plots.CMAP](tile)[..., :3] * 255).round().astype(np.uint8)
+        return np.full((TILE, TILE, 3), 200, np.uint8)  # grey: nothing finite to show
+    if tile.ndim == 3:
+        return tile[::-1, :, :3]  # colours already (the output of a regression)
+    return (rdbu(tile[::-1]) * 255).round().astype(np.uint8)
+
+
+def png_bytes(rgb):
+    """RGB bytes (H, W, 3) as a PNG file."""
     buf = io.BytesIO()
-    # Row 0 of a tile is the bottom of the plane: flip it for the picture.
-    PIL.Image.fromarray(np.ascontiguousarray(rgb[::-1])).save(buf, format="png", compress_level=1)
+    PIL.Image.fromarray(np.ascontiguousarray(rgb)).save(buf, format="png", compress_level=1)
     return buf.getvalue()
-
-
-def _png_uri(tile):
-    return "data:image/png;base64," + base64.b64encode(png_bytes(tile)).decode("ascii")
 
 
 class Diagram:
@@ -110,21 +107,34 @@ class Diagram:
                          f'stroke="{colour}" stroke-width="{stroke:.2f}"{dash} opacity="0.8">'
                          f'<title>weight {html.escape(self._name(c, i))} to {html.escape(self._name(c + 1, j))}: '
                          f'{w:.3g}</title></line>')
+        # All heatmaps in one picture (one PNG to make and send), each unit showing its part.
+        tiles = [tile for column in self.columns for _, tile in column]
+        sprite = np.concatenate([tile_colours(tile) for tile in tiles], axis=1)
+        uri = "data:image/png;base64," + base64.b64encode(png_bytes(sprite)).decode("ascii")
+        Diagram._count += 1
+        css = f"nnlib-units-{Diagram._count}"
         units, titles = [], ["inputs"] + [f"layer {k}" for k in range(1, len(self.columns) - 1)] + ["output"]
+        k = 0
         for c, column in enumerate(self.columns):
             x, _ = self._position(c, 0)
             units.append(f'<div class="label" style="left:{x}px;top:0">{titles[c]}</div>')
             for u, (name, tile) in enumerate(column):
                 x, y = self._position(c, u)
                 text = html.escape(name)
-                units.append(f'<img src="{_png_uri(tile)}" alt="heatmap of {text}" title="{text}" tabindex="0" '
-                             f'style="left:{x}px;top:{y}px;width:{SIDE}px;height:{SIDE}px">')
+                units.append(f'<div class="unit {css}" role="img" aria-label="heatmap of {text}" title="{text}" '
+                             f'tabindex="0" style="left:{x}px;top:{y}px;width:{SIDE}px;height:{SIDE}px;'
+                             f'background-position:-{k * SIDE}px 0"></div>')
+                k += 1
                 if c == 0:
                     units.append(f'<div class="label" style="left:4px;top:{y + SIDE / 2 - 7}px">{text}</div>')
         svg = (f'<svg width="{width}" height="{height}" style="position:absolute;left:0;top:0" '
                f'aria-hidden="true">{"".join(lines)}</svg>')
-        return (f'{STYLE}<div class="nnlib-diagram" role="group" aria-label="the network: inputs, hidden '
+        sprite_css = (f"<style>.{css} {{background-image: url({uri}); "
+                      f"background-size: {len(tiles) * SIDE}px {SIDE}px;}}</style>")
+        return (f'{STYLE}{sprite_css}<div class="nnlib-diagram" role="group" aria-label="the network: inputs, hidden '
                 f'units and outputs" style="width:{width}px;height:{height}px">{svg}{"".join(units)}</div>')
+
+    _count = 0  # diagrams made: each names its own picture of the units
 
     def _name(self, column, unit):
         return self.columns[column][unit][0]

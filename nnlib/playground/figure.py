@@ -20,7 +20,17 @@ from .canvas import BlitCanvas
 # Class colours and markers: orange circles, blue squares, green triangles. The shapes
 # tell the classes apart without their colours (colour-vision deficiency, grey print).
 COLOURS = (*plots.CLASS_COLOURS, "#009e73")
-MARKERS = ("o", "s", "^")
+# (A 16-sided polygon for the circle: as round at this size, and matplotlib sizes up a
+# polygon far faster than the curves of "o" on every redraw.)
+MARKERS = ((16, 0, 0), "s", "^")
+# The colour map as a table of 256 colours, looked up by index: matplotlib hands out a
+# fresh copy of a colour map on every ``colormaps[name]``, which builds its table anew.
+RDBU = matplotlib.colormaps[plots.CMAP](np.linspace(0, 1, 256))[:, :3]
+
+
+def rdbu(t):
+    """Colours (..., 3) in [0, 1] of the finite values ``t`` in [0, 1]."""
+    return RDBU[np.clip(np.round(t * 255), 0, 255).astype(np.intp)]
 
 
 def heat_colours(values, task, discretize=False):
@@ -38,7 +48,7 @@ def heat_colours(values, task, discretize=False):
     else:
         lo, hi = (0.0, 1.0) if task.kind == "binary" else task.target_range
         t = np.clip((values - lo) / (hi - lo), 0, 1)
-        rgb = matplotlib.colormaps[plots.CMAP](np.where(t >= 0.5, 1.0, 0.0) if discretize else t)[..., :3]
+        rgb = rdbu(np.where(t >= 0.5, 1.0, 0.0) if discretize else t)
     rgba = np.ones(values.shape[:2] + (4,))
     # Mixed with the white behind them here, on G x G pixels, rather than by
     # matplotlib on every pixel of the axes (what alpha=0.6 would cost).
@@ -126,7 +136,7 @@ class PlaygroundFigure:
             edge = "black" if group == "test" else ("0.5" if task.kind == "regression" else "white")
             if task.kind == "regression":
                 self._scatter((group, 0), X, dict(c=y, cmap=plots.CMAP, vmin=task.target_range[0],
-                              vmax=task.target_range[1], marker="o", edgecolors=edge), group)
+                              vmax=task.target_range[1], marker=MARKERS[0], edgecolors=edge), group)
                 continue
             for cls in range(task.classes):
                 self._scatter((group, cls), X[y == cls], dict(c=COLOURS[cls], marker=MARKERS[cls],
@@ -176,7 +186,8 @@ class PlaygroundFigure:
         # near log 2 = 0.69 gets 1 whatever the seed), and an epoch axis that grows in
         # steps while training plays: the background stays.
         top = plots.round_up(max(losses), steps=(1, 2, 5, 10)) if losses and max(losses) > 0 else 1.0
-        right = plots.round_up(len(epochs)) if len(epochs) else 1
+        # Room for a fifth more epochs: the first frames of play after a change keep it.
+        right = plots.round_up(1.2 * len(epochs)) if len(epochs) else 1
         frame["history"] = (right, top, history.diverged_epoch if history.diverged else None,
                             bool(history.loss), bool(history.val_loss), has_accuracy)
 

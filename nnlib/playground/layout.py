@@ -6,7 +6,7 @@ import ipywidgets as w
 
 from .. import data, plots
 from .canvas import png_output
-from .diagram import TILE, png_bytes, unit_tiles
+from .diagram import TILE, png_bytes, tile_colours, unit_tiles
 
 
 class Parts:
@@ -61,7 +61,7 @@ class Parts:
         tiles = unit_tiles(data.make_features(grid, tuple(data.FEATURES)))
         column = self.box.children[0].children[1]
         for name, tile in zip(data.FEATURES, tiles):
-            column.images[name].value = png_bytes(tile)
+            column.images[name].value = png_bytes(tile_colours(tile))
         self._limits = limits
 
     def refresh(self, pg, epoch=None):

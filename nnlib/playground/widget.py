@@ -15,11 +15,14 @@ from .figure import PlaygroundFigure
 from .layout import layout
 from .recipe import settings_as_code
 
-# A run may take at most this many gradient steps (epochs x batches), and at most this
-# many seconds, so that no setting (batch size 1 for 1000 epochs) freezes the page for
-# more than a second with the redraw; the status says so.
+# A run may take at most this many gradient steps (epochs x batches), and a run of more
+# than TIMED_STEPS steps at most MAX_SECONDS, so that no setting (batch size 1 for 1000
+# epochs) freezes the page for more than a second with the redraw; the status says so.
+# Shorter runs (full batch up to 2000 epochs) are never timed: the same settings always
+# train the same epochs, however busy the machine.
 MAX_STEPS = 20_000
-MAX_SECONDS = 0.7
+TIMED_STEPS = 2_000
+MAX_SECONDS = 0.5
 # Weight snapshots kept for stepping through training (plus the first and last epoch).
 SNAPSHOTS = 100
 # Pause between two live frames: the kernel reads the clicks (pause!) meanwhile.
@@ -99,9 +102,6 @@ class Playground(Shown):
                 c["units"].value = tuple(units)
             elif units is not None:
                 c["units"].value = (units,) * c["hidden_layers"].value
-            for name in ("lr", "reg_rate"):
-                if name in values:
-                    made.offer(c[name], values[name])
             for name, value in values.items():
                 if name not in ("hidden_layers", "units"):
                     c[name].value = tuple(value) if name == "features" else value
@@ -156,11 +156,14 @@ class Playground(Shown):
         done = 0 if fresh else self.history.epochs_run
         every = max(epochs // SNAPSHOTS, 1) if fresh else 1
         limit, start = max(MAX_STEPS // steps_per_epoch, 1), time.perf_counter()
+        timed = epochs * steps_per_epoch > TIMED_STEPS
 
         def record(epoch, history, model):
             if fresh and history.epochs_run % every == 0:
                 self.snapshots[history.epochs_run] = model.get_weights()
-            return history.epochs_run - done < limit and time.perf_counter() - start < MAX_SECONDS
+            # Stop before an epoch that would end past the time allowed.
+            seconds, ran = time.perf_counter() - start, history.epochs_run - done
+            return ran < limit and not (timed and seconds * (ran + 1) / ran > MAX_SECONDS)
 
         extra = {} if fresh else {"history": self.history}
         reg = setup.penalty(v)
