@@ -80,6 +80,8 @@ COMMON_MISTAKES = [
     (Symptom(_scalar_function_on_array),
      "math.exp (or float()) takes a single number; np.exp works on a whole array at once."),
     (Symptom(_list_input), "z may be a list: start with z = np.asarray(z, dtype=float)."),
+    (Symptom(lambda args, got: bool(got.error and "truth value of an array" in got.error)),
+     "`if z >= 0` asks about one number, but z can be an array: choose per entry with np.where(z >= 0, ..., ...)."),
 ]
 
 SIGMOID_MISTAKES = COMMON_MISTAKES + [
@@ -97,12 +99,12 @@ def check_sigmoid(f):
 
 
 SIGMOID_GRAD_MISTAKES = [
+    (lambda z: sigmoid(z), "That is the sigmoid itself, not its slope: s * (1 - s)."),
     (lambda z: sigmoid(z) * 1 - sigmoid(z), "`s * 1 - s` is `s - s`, always 0: brackets, s * (1 - s)."),
     (lambda z: sigmoid(z) * (1 + sigmoid(z)), "s * (1 + s): the sign in the bracket is a minus, s * (1 - s)."),
     (lambda z: sigmoid(z) * (1 - np.asarray(z, dtype=float)),
      "s * (1 - z) uses z where the formula has s: s * (1 - s) with s = sigmoid(z)."),
     (lambda z: 1 - sigmoid(z) ** 2, "1 - s**2 is tanh's rule (1 - t**2); the sigmoid's is s * (1 - s)."),
-    (lambda z: sigmoid(z), "That is the sigmoid itself, not its slope: s * (1 - s)."),
 ] + COMMON_MISTAKES + [
     (Symptom(lambda args, got: bool(got.error and "overflow" in got.error)),
      "The sigmoid inside is not the stable one: exp overflows for a large |z|. Use your stable sigmoid "
