@@ -7,18 +7,21 @@ Shapes everywhere: N examples, D features, H hidden units, C classes.
     lesson 3  activations.py   sigmoid, tanh, relu, softmax, log_softmax
     lesson 4  losses.py        binary_cross_entropy, cross_entropy, ...
     lesson 5  gradients.py     numerical_gradient, rel_error, gradient_check
-              layers.py        Dense, Sigmoid, Tanh, ReLU, loss layers
-    lesson 6  model.py         MLP
+              layers.py        Dense, Sigmoid, Tanh, ReLU
+              loss_layers.py   BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, ...
+    lesson 6  model.py         MLP (from sizes, or from any layers)
               optim.py         SGD, Adam
-              train.py         train, History
+              regularization.py L1, L2
+              train.py         train
+              history.py       History, TrainingDiverged
               plots.py         plot_decision_boundary, plot_history, ...
               widgets.py       Panel
               playground/      Playground
-    exercises checks.py        check (self-check answers)
+    not a lesson: fast.py (train's fast path for nnlib's own classes), validation.py
+    exercises exercises/       catalog, grade, solution (graded code exercises)
 """
 
 from .activations import log_softmax, relu, relu_grad, sigmoid, sigmoid_grad, softmax, tanh, tanh_grad
-from .checks import check
 from .data import (
     confusion_matrix,
     make_blobs,
