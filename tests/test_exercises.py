@@ -600,7 +600,7 @@ WRONG = [
     ("2.mse_gradient", mse_no_transpose, ["wrong transpose", "X.T @ error"]),
     ("2.gradient_descent", ascent, ["gradient ascent"]),
     ("2.gradient_descent", start_at_ones, ["The start must be w = 0"]),
-    ("2.gradient_descent", returns_the_loss, ["the loss after the steps", "returned a float64 for an array of shape (2,)"]),
+    ("2.gradient_descent", returns_the_loss, ["the loss after the steps", "returned a float64 where a numpy array of shape (2,) is expected"]),
     ("2.gradient_descent", gradient_once, ["computed once, before the loop"]),
     ("2.numerical_derivative", forward_difference, ["forward difference", "h**2"]),
     ("2.numerical_derivative", divides_by_h, ["twice the slope"]),
@@ -618,7 +618,7 @@ WRONG = [
     ("3.sigmoid", math_sigmoid, ["`if z >= 0`", "np.where"]),
     ("3.sigmoid", lambda z: 1 / (1 + math.exp(-z)), ["math.exp", "np.exp works on a whole array"]),
     ("3.sigmoid", in_place_sigmoid, ["changed its argument number 1 in place"]),
-    ("3.sigmoid", lambda z: float(nnlib.sigmoid(np.sum(z))), ["returned a float for an array"]),
+    ("3.sigmoid", lambda z: float(nnlib.sigmoid(np.sum(z))), ["returned a float where a numpy array"]),
     ("3.sigmoid_grad", precedence_sigmoid_grad, ["`s * 1 - s` is `s - s`", "brackets"]),
     ("3.sigmoid_grad", plus_sigmoid_grad, ["s * (1 + s)"]),
     ("3.sigmoid_grad", unstable_sigmoid_grad, ["not the stable one"]),
@@ -675,7 +675,7 @@ WRONG = [
     ("6.train_loop", lambda *args: 0.5, ["not one number"]),
     ("6.capstone", library_capstone(), ["nnlib's own layers do not count"]),
     ("6.capstone", untrained_capstone(), ["accuracy", "at least 95.0%"]),
-    ("6.capstone", linear_capstone(), ["a straight line cannot separate a circle"]),
+    ("6.capstone", linear_capstone(), ["A straight line cannot separate a circle"]),
     ("6.capstone", nnlib.Dense(2, 1), ["expected a trained model"]),
 ]
 

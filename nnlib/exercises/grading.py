@@ -200,13 +200,15 @@ class Symptom:
         self.test = test
 
 
-def recognise(args, got, mistakes):
+def recognise(args, got, mistakes, expected=None):
     """The message of the first known mistake that does what the learner's code did.
 
     - args: the case's arguments (each wrong answer gets fresh copies).
     - got: the learner's ``Outcome`` on them.
     - mistakes: pairs ``(wrong_fn, message)``; each wrong_fn is a typical wrong answer,
       or a ``Symptom``.
+    - expected: the right answer; a wrong answer that gives it on this case cannot be
+      told from a right one here, so it is not named.
     """
     for wrong_fn, message in mistakes:
         if isinstance(wrong_fn, Symptom):
@@ -220,7 +222,7 @@ def recognise(args, got, mistakes):
         if got.error is not None or theirs.error is not None:
             if got.error == theirs.error:
                 return message
-        elif same(got.value, theirs.value):
+        elif same(got.value, theirs.value) and not same(theirs.value, expected, rtol=1e-12, atol=0):
             return message
     return None
 
@@ -234,34 +236,35 @@ def same(a, b, rtol=1e-6, atol=1e-12):
     return a_.shape == b_.shape and bool(np.allclose(a_, b_, rtol=rtol, atol=atol, equal_nan=True))
 
 
-def show(x):
-    """A short, rounded text form of a value for feedback: numbers to 6 significant
-    digits, arrays as nested lists of them (a list is marked as one)."""
+def show(x, digits=6):
+    """A short, rounded text form of a value for feedback: numbers to ``digits``
+    significant digits, arrays as nested lists of them (a list is marked as one)."""
     if isinstance(x, (bool, np.bool_)):
         return repr(bool(x))
     if isinstance(x, (int, np.integer)):
         return str(int(x))
     if isinstance(x, (float, np.floating)):
-        return _number(x)
+        return _number(x, digits)
     if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
         if x.ndim == 0:
-            return _number(x[()])
+            return _number(x[()], digits)
         if x.size > 30:
             return f"an array of shape {x.shape}, {np.array2string(x, precision=4, threshold=10)}"
-        return _nested(x)
+        return _nested(x, digits)
     if isinstance(x, list) and x and all(isinstance(v, (int, float)) for v in x):
-        return f"{_nested(np.asarray(x))} (a list)"
+        return f"{_nested(np.asarray(x), digits)} (a list)"
     return clean(repr(x))
 
 
-def _number(v):
-    return f"{float(v):.6g}" if isinstance(v, (float, np.floating)) else str(int(v))
+def _number(v, digits=6):
+    # + 0.0 turns -0.0 into 0.0
+    return f"{float(v) + 0.0:.{digits}g}" if isinstance(v, (float, np.floating)) else str(int(v))
 
 
-def _nested(a):
+def _nested(a, digits=6):
     if a.ndim == 1:
-        return "[" + ", ".join(_number(v) for v in a) + "]"
-    return "[" + ", ".join(_nested(row) for row in a) + "]"
+        return "[" + ", ".join(_number(v, digits) for v in a) + "]"
+    return "[" + ", ".join(_nested(row, digits) for row in a) + "]"
 
 
 @dataclass
@@ -301,11 +304,15 @@ def check_function(fn, cases, reference, mistakes=(), compare=None, what="functi
         if problem is None:
             problem = compare(got.value, expected)
         if problem is not None:
-            lines = [f"expected: {show(expected)}"]
-            lines += [f"got:      {show(got.value)}"] if got.error is None and got.value is not None else []
+            # Rounded to 6 digits, a value off by 1e-8 would look right: show more then.
+            digits = 6 if got.error or show(got.value) != show(expected) else 12
+            lines = [f"expected: {show(expected, digits)}"]
+            lines += [f"got:      {show(got.value, digits)}"] if got.error is None and got.value is not None else []
             if problem != "values differ":
                 lines.append(f"your code {problem}")
-            raise Wrong(case.label, lines, recognise(case.args, got, mistakes))
+            # A changed argument is the mistake; what the result looks like does not matter.
+            mistake = None if problem.startswith("changed") else recognise(case.args, got, mistakes, expected)
+            raise Wrong(case.label, lines, mistake)
     return len(cases)
 
 
@@ -314,7 +321,7 @@ def changed_argument(originals, args):
     for i, (before, after) in enumerate(zip(originals, args)):
         if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
             return (f"changed its argument number {i + 1} in place (now {show(after)}): "
-                    "never modify the caller's array; compute a new one (z = z - m, not z -= m)")
+                    "never modify the caller's array; compute a new one (a = a - m, not a -= m)")
     return None
 
 
@@ -324,8 +331,8 @@ def close(rtol=1e-7, atol=1e-12):
     def compare(got, expected):
         expected = np.asarray(expected)
         if expected.ndim > 0 and not isinstance(got, np.ndarray):
-            return (f"returned a {type(got).__name__} for an array of shape {expected.shape}: "
-                    "return a numpy array (use numpy functions such as np.exp, which work on whole arrays)")
+            return (f"returned a {type(got).__name__} where a numpy array of shape {expected.shape} is expected "
+                    "(numpy functions such as np.exp work on whole arrays)")
         try:
             g = np.asarray(got, dtype=np.float64)
         except (TypeError, ValueError):

@@ -61,13 +61,13 @@ def check_class(cls, base, stub_name):
         raise Wrong("your answer", [f"expected a class (class {stub_name}({name}): ...), got {type(cls).__name__} {show(cls)}"])
     if cls is base:
         raise Wrong("your answer", [f"that is {name} itself, the library's own layer"],
-                    f"pass your subclass ({stub_name}), whose backward you wrote.")
+                    f"Pass your subclass ({stub_name}), whose backward you wrote.")
     if not issubclass(cls, base):
         raise Wrong("your answer", [f"{cls.__name__} is not a subclass of {name}"],
-                    f"start from class {stub_name}({name}): forward and the rest come from {name}; you write backward.")
+                    f"Start from class {stub_name}({name}): forward and the rest come from {name}; you write backward.")
     if cls.backward is base.backward:
         raise Wrong("your answer", [f"{cls.__name__} does not define backward, so it runs {name}'s own"],
-                    "write def backward(self, dout): inside your class.")
+                    "Write def backward(self, dout): inside your class.")
 
 
 def _make(cls, args, what):
@@ -99,7 +99,7 @@ def _known_error(error, layer):
     if "has no attribute" in error:
         kept = "self.X (the input)" if isinstance(layer, nnlib.Dense) else (
             "only its output, self.t" if isinstance(layer, nnlib.Tanh) else "only its output, self.s")
-        return f"forward keeps {kept} for backward; use that."
+        return f"Forward keeps {kept} for backward; use that."
     return None
 
 

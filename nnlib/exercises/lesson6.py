@@ -82,7 +82,7 @@ def check_train_loop(f):
         if got.error:
             raise Wrong(label, [f"expected: losses {show(np.array(expected))}", f"your code {got.error}"])
         if got.value is None:
-            raise Wrong(label, ["your code returned None"], "return the list of the losses, one per epoch.")
+            raise Wrong(label, ["your code returned None"], "Return the list of the losses, one per epoch.")
         problem = changed_argument((X, y), args[1:3])
         if problem:
             raise Wrong(label, [f"your code {problem}"])
@@ -90,7 +90,7 @@ def check_train_loop(f):
         trained = [p for _, p, _ in args[0].parameters()]
         if not all(np.allclose(p, q, rtol=1e-7, atol=1e-12) for p, (_, q, _) in zip(trained, reference[0].parameters())):
             raise Wrong(label, ["the losses are right, but the model given to your function is not trained"],
-                        "update the parameters of that model in place (p -= lr * grad), not of a copy.")
+                        "Update the parameters of that model in place (p -= lr * grad), not of a copy.")
     return f"Your loop gives the same losses and weights as full-batch gradient descent on all {len(cases)} cases."
 
 
@@ -102,10 +102,10 @@ def _check_losses(label, losses, expected, args, make):
         got = None
     if got is None or np.ndim(losses) == 0:
         raise Wrong(label, [f"expected: a list of {epochs} losses", f"got:      {show(losses)}"],
-                    "return the list of every epoch's loss, not one number or the model.")
+                    "Return the list of every epoch's loss, not one number or the model.")
     if len(got) != epochs:
         raise Wrong(label, [f"expected: {epochs} losses, one per epoch", f"got:      {len(got)} losses: {show(got)}"],
-                    "record one loss per epoch, and take exactly `epochs` steps.")
+                    "Record one loss per epoch, and take exactly `epochs` steps.")
     if np.allclose(got, expected, rtol=1e-7, atol=1e-12):
         return
     lines = [f"expected: losses {show(np.array(expected))}", f"got:      losses {show(got)}"]
@@ -156,10 +156,10 @@ def check_capstone(model):
                 break
         else:
             raise Wrong(case, [f"layers[{i}] is a {type(layer).__name__}"],
-                        "the capstone is made of your own Dense and Tanh subclasses only.")
+                        "The capstone is made of your own Dense and Tanh subclasses only.")
     if kinds != {nnlib.Dense, nnlib.Tanh}:
         raise Wrong(case, ["the model needs both your Dense layers and your Tanh (a hidden layer)"],
-                    "a straight line cannot separate a circle: Dense -> Tanh -> Dense.")
+                    "A straight line cannot separate a circle: Dense -> Tanh -> Dense.")
     X, y = nnlib.make_playground_circle(1000, seed=1)
     got = outcome(model.forward, (X,))
     if got.error:
