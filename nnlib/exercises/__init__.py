@@ -16,10 +16,10 @@ Each lesson's exercises and their graders are in ``lesson1.py`` .. ``lesson6.py`
 rules they share (warnings fail, a stub is "not attempted yet", ...) in ``grading.py``.
 """
 
+import inspect
+
 from . import lesson1, lesson2, lesson3, lesson4, lesson5, lesson6
 from .grading import Exercise, Feedback, grade_answer
-
-import inspect
 
 _EXERCISES = {ex.id: ex for lesson in (lesson1, lesson2, lesson3, lesson4, lesson5, lesson6)
               for ex in lesson.EXERCISES}

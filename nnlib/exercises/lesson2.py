@@ -158,12 +158,14 @@ def largest_learning_rate():
     # The loss mean((X w - y)**2) has the Hessian (2 / N) X.T X. Along an eigenvector
     # with eigenvalue lam, a step multiplies the distance to the bottom by (1 - lr lam):
     # it shrinks only while lr < 2 / lam, and the largest lam sets the limit.
-    hessian = 2 / len(Y_LESSON) * X_LESSON.T @ X_LESSON
+    X = np.array([[2.0, 1.0], [3.0, -1.0]])
+    hessian = 2 / len(X) * X.T @ X
     return 2 / np.linalg.eigvalsh(hessian).max()
 
 
 def check_largest_learning_rate(answer):
-    hessian = 2 / len(Y_LESSON) * X_LESSON.T @ X_LESSON
+    gram = X_LESSON.T @ X_LESSON
+    hessian = 2 / len(Y_LESSON) * gram
     low, high = np.linalg.eigvalsh(hessian)
     check_value(answer, largest_learning_rate(), [
         (1 / high, "1 / lambda_max lands on the bottom along the steep direction in one step; "
@@ -171,7 +173,7 @@ def check_largest_learning_rate(answer):
         (2 / low, "2 / the smallest eigenvalue is the limit of the flat direction; the steep one diverges long before."),
         (2 / 18, "2/18 is the limit for 3 w = 6 (section 1); the 2 x 2 system has its own Hessian."),
         (2 / np.trace(hessian), "The trace (13 + 2) is the sum of the eigenvalues; the limit uses the largest one."),
-        (2 / np.linalg.eigvalsh(X_LESSON.T @ X_LESSON / len(Y_LESSON)).max(),
+        (2 / np.linalg.eigvalsh(gram / len(Y_LESSON)).max(),
          "The Hessian of a mean of squares is (2 / N) X.T X: the 2 from the square is missing."),
         (0.05, "0.05 is the rate the lesson used: it converges, but so do larger ones."),
     ], rtol=0.02)

@@ -90,9 +90,8 @@ def _capped(args, got):
 
 
 BCE_MISTAKES = [
-    (lambda z, y: np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))),
-     "That is the sum over the examples; the loss is their mean."),
-    (lambda z, y: -np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))),
+    (lambda z, y: bce_with_logits(z, y) * len(z), "That is the sum over the examples; the loss is their mean."),
+    (lambda z, y: -bce_with_logits(z, y),
      "The sign is flipped: a loss is -log(probability), which is >= 0."),
     (lambda z, y: np.mean(_bce_terms(z, y, np.log10)), "That uses log base 10; cross entropy uses the natural log (np.log)."),
     (lambda z, y: np.mean(_bce_terms(z, y, np.log2)), "That uses log base 2; cross entropy uses the natural log (np.log)."),
@@ -174,12 +173,11 @@ def _ce_cases():
 
 
 def _log_p(logits):
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return nnlib.log_softmax(logits, axis=1)
 
 
 CE_MISTAKES = [
-    (lambda logits, y: -np.sum(_log_p(logits)[np.arange(len(y)), y]), "That is the sum over the examples; the loss is their mean."),
+    (lambda logits, y: cross_entropy(logits, y) * len(y), "That is the sum over the examples; the loss is their mean."),
     (lambda logits, y: -np.mean(np.sum(y * _log_p(logits), axis=1)),
      "y holds index labels (N,) such as [0, 2, 1], not one-hot rows: pick each row's log-probability with "
      "log_p[np.arange(N), y]."),
@@ -188,7 +186,7 @@ CE_MISTAKES = [
     (lambda logits, y: -np.mean(_log_p(logits)[:, y]),
      "log_p[:, y] takes the columns of all the labels for every row, an (N, N) array: use log_p[np.arange(N), y]."),
     (lambda logits, y: -np.mean(_log_p(logits)[y]), "log_p[y] picks rows by label; you need row i, column y[i]: log_p[np.arange(N), y]."),
-    (lambda logits, y: -np.mean(_log_p(logits)[np.arange(len(y)), y]) / np.log(10),
+    (lambda logits, y: cross_entropy(logits, y) / np.log(10),
      "That uses log base 10; cross entropy uses the natural log."),
     (Symptom(lambda args, got: bool(got.error and "overflow" in got.error)),
      "exp(1000) overflows: subtract each row's largest logit before exp (it does not change the softmax)."),
