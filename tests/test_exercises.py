@@ -56,7 +56,8 @@ def test_exercises_is_reachable_both_ways():
     assert nnlib.exercises is exercises
 
 
-@pytest.mark.parametrize("call", [exercises.grade, lambda i, *a: exercises.solution(i), lambda i, *a: exercises.source(i)])
+@pytest.mark.parametrize("call", [exercises.grade, lambda i, _: exercises.solution(i),
+                                  lambda i, _: exercises.source(i)])
 @pytest.mark.parametrize("bad", ["3.sigmiod", "sigmoid", 3])
 def test_unknown_id_is_a_value_error_listing_the_known_ones(call, bad):
     with pytest.raises(ValueError) as info:
@@ -576,7 +577,8 @@ def library_capstone():
 
 
 def untrained_capstone():
-    return nnlib.MLP(layers=[exercises.solution("5.dense_backward")(2, 8, seed=1), exercises.solution("5.tanh_backward")(),
+    return nnlib.MLP(layers=[exercises.solution("5.dense_backward")(2, 8, seed=1), exercises.solution(
+        "5.tanh_backward")(),
                              exercises.solution("5.dense_backward")(8, 1, seed=2)])
 
 
@@ -600,7 +602,8 @@ WRONG = [
     ("2.mse_gradient", mse_no_transpose, ["wrong transpose", "X.T @ error"]),
     ("2.gradient_descent", ascent, ["gradient ascent"]),
     ("2.gradient_descent", start_at_ones, ["The start must be w = 0"]),
-    ("2.gradient_descent", returns_the_loss, ["the loss after the steps", "returned a float64 where a numpy array of shape (2,) is expected"]),
+    ("2.gradient_descent", returns_the_loss, ["the loss after the steps", "returned a float64 where a numpy array of "
+                                                                          "shape (2,) is expected"]),
     ("2.gradient_descent", gradient_once, ["computed once, before the loop"]),
     ("2.numerical_derivative", forward_difference, ["forward difference", "h**2"]),
     ("2.numerical_derivative", divides_by_h, ["twice the slope"]),

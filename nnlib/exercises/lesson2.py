@@ -44,7 +44,8 @@ MSE_MISTAKES = [
     (lambda X, w, y: 2 / len(y) * X @ (X @ w - y),
      "X @ error has the wrong transpose: X (N, D) cannot meet an error (N,) unless N = D, and then gives the "
      "wrong numbers. The gradient has one entry per weight: X.T @ error, (D, N) @ (N,) -> (D,)."),
-    (lambda X, w, y: 2 / X.shape[1] * X.T @ (X @ w - y), "It divides by D (X.shape[1]); the mean is over the N examples."),
+    (lambda X, w, y: 2 / X.shape[1] * X.T @ (X @ w - y), "It divides by D (X.shape[1]); the mean is over the N "
+                                                         "examples."),
     (lambda X, w, y: np.mean(2 * X.T @ (X @ w - y)),
      "The mean of the gradient is one number; the gradient has one entry per weight, shape (D,)."),
 ]
@@ -71,7 +72,8 @@ def _descent_cases():
     lesson = "the lesson's system X = [[2, 1], [3, -1]], y = [7, 3]"
     return [
         Case(f"{lesson}, lr = 0.05, steps = 1", (X_LESSON.copy(), Y_LESSON.copy(), 0.05, 1)),
-        Case(f"{lesson}, lr = 0.05, steps = 300 (the answer is w = (2, 3))", (X_LESSON.copy(), Y_LESSON.copy(), 0.05, 300)),
+        Case(f"{lesson}, lr = 0.05, steps = 300 (the answer is w = (2, 3))",
+             (X_LESSON.copy(), Y_LESSON.copy(), 0.05, 300)),
         Case("3 w = 6 (X = [[3.0]], y = [6.0]), lr = 0.02, steps = 50", (np.array([[3.0]]), np.array([6.0]), 0.02, 50)),
         Case(f"N = 6, D = 3: X = {X6.tolist()}, y = {y6.tolist()}, lr = 0.1, steps = 100", (X6, y6, 0.1, 100)),
         Case(f"{lesson}, lr = 0.05, steps = 0 (no step: the start)", (X_LESSON.copy(), Y_LESSON.copy(), 0.05, 0)),
@@ -92,13 +94,15 @@ def _descent(X, y, lr, steps, sign=-1.0, start=0.0, fixed_gradient=False, scale=
 
 DESCENT_MISTAKES = [
     (lambda X, y, lr, steps: _descent(X, y, lr, steps, sign=+1.0),
-     "w + lr * gradient climbs uphill (gradient ascent): the loss grows. Step against the gradient: w - lr * gradient."),
+     "w + lr * gradient climbs uphill (gradient ascent): the loss grows. Step against the gradient: w - lr * "
+     "gradient."),
     (lambda X, y, lr, steps: _descent(X, y, lr, steps, start=1.0), "The start must be w = 0 (np.zeros(D)), not ones."),
     (lambda X, y, lr, steps: _descent(X, y, lr, steps, fixed_gradient=True),
      "The gradient is computed once, before the loop: compute it again at every step, at the current w."),
     (lambda X, y, lr, steps: _descent(X, y, lr, steps + 1), "One step too many: take exactly `steps` steps."),
     (lambda X, y, lr, steps: _descent(X, y, lr, max(steps - 1, 0)), "One step too few: take exactly `steps` steps."),
-    (lambda X, y, lr, steps: _descent(X, y, lr, steps, scale=1.0), "The gradient lacks its 2 / N: it is 2/N X.T @ (X @ w - y)."),
+    (lambda X, y, lr, steps: _descent(X, y, lr, steps, scale=1.0), "The gradient lacks its 2 / N: it is 2/N X.T @ (X "
+                                                                   "@ w - y)."),
     (lambda X, y, lr, steps: np.mean((X @ gradient_descent(X, y, lr, steps) - y) ** 2),
      "That is the loss after the steps; return the weights w."),
 ]
@@ -141,11 +145,14 @@ DERIVATIVE_MISTAKES = [
     (lambda g, x, h: (g(x + h) - g(x)) / h,
      "That is the forward difference (g(x + h) - g(x)) / h: its error grows like h (here about 6h on the cubic); "
      "the central difference looks both ways and its error grows like h**2."),
-    (lambda g, x, h: (g(x) - g(x - h)) / h, "That is the backward difference; the central one uses g(x + h) and g(x - h)."),
+    (lambda g, x, h: (g(x) - g(x - h)) / h, "That is the backward difference; the central one uses g(x + h) and g(x "
+                                            "- h)."),
     (lambda g, x, h: (g(x + h) - g(x - h)) / h,
      "It divides by h, but the two points are 2h apart: the result is twice the slope."),
-    (lambda g, x, h: (g(x + h) - g(x - h)) / 2 * h, "`/ 2 * h` divides by 2 and then multiplies by h: brackets, / (2 * h)."),
-    (Symptom(_ignores_h), "The result does not depend on h as it should: use the h you are given, not a step of your own."),
+    (lambda g, x, h: (g(x + h) - g(x - h)) / 2 * h, "`/ 2 * h` divides by 2 and then multiplies by h: brackets, / (2 "
+                                                    "* h)."),
+    (Symptom(_ignores_h), "The result does not depend on h as it should: use the h you are given, not a step of your "
+                          "own."),
 ]
 
 
@@ -170,7 +177,8 @@ def check_largest_learning_rate(answer):
     check_value(answer, largest_learning_rate(), [
         (1 / high, "1 / lambda_max lands on the bottom along the steep direction in one step; "
                    "descent still converges (zig-zagging) up to twice that."),
-        (2 / low, "2 / the smallest eigenvalue is the limit of the flat direction; the steep one diverges long before."),
+        (2 / low, "2 / the smallest eigenvalue is the limit of the flat direction; the steep one diverges long "
+                  "before."),
         (2 / 18, "2/18 is the limit for 3 w = 6 (section 1); the 2 x 2 system has its own Hessian."),
         (2 / np.trace(hessian), "The trace (13 + 2) is the sum of the eigenvalues; the limit uses the largest one."),
         (2 / np.linalg.eigvalsh(gram / len(Y_LESSON)).max(),

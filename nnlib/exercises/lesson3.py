@@ -149,7 +149,8 @@ SOFTMAX_MISTAKES = [
      "change the softmax."),
     (lambda z: _normalised(z, axis=0),
      "It normalises over axis 0 (down the columns); each row (one example) must sum to 1: axis=-1."),
-    (lambda z: _normalised(z, axis=None), "It divides by the sum of the whole array; each row must sum to 1 on its own."),
+    (lambda z: _normalised(z, axis=None), "It divides by the sum of the whole array; each row must sum to 1 on its "
+                                          "own."),
     (lambda z: _normalised(z, axis=-1, keepdims=False),
      "The row sums lost their axis: e.sum(axis=-1) is (N,), which numpy lines up with the columns. "
      "Use keepdims=True so it is (N, 1)."),

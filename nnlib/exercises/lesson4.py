@@ -21,7 +21,8 @@ def check_cross_entropy_by_hand(answer):
     y, p = np.array([1, 1, 0]), np.array([0.8, 0.7, 0.1])
     per_example = -(y * np.log(p) + (1 - y) * np.log(1 - p))
     check_value(answer, cross_entropy_by_hand(), [
-        (float(np.sum(per_example) / np.log(10)), "That is the log base 10; cross entropy uses the natural log (np.log)."),
+        (float(np.sum(per_example) / np.log(10)), "That is the log base 10; cross entropy uses the natural log "
+                                                  "(np.log)."),
         (float(np.mean(per_example)), "That is the mean over the 3 examples; the question asks for the sum."),
         (float(np.sum(per_example) / np.log(2)), "That is the log base 2 (bits); use the natural log (np.log)."),
         (float(-np.sum(np.log(p))), "The third example has label 0: its cost is -log(1 - 0.1), not -log(0.1)."),
@@ -93,8 +94,10 @@ BCE_MISTAKES = [
     (lambda z, y: bce_with_logits(z, y) * len(z), "That is the sum over the examples; the loss is their mean."),
     (lambda z, y: -bce_with_logits(z, y),
      "The sign is flipped: a loss is -log(probability), which is >= 0."),
-    (lambda z, y: np.mean(_bce_terms(z, y, np.log10)), "That uses log base 10; cross entropy uses the natural log (np.log)."),
-    (lambda z, y: np.mean(_bce_terms(z, y, np.log2)), "That uses log base 2; cross entropy uses the natural log (np.log)."),
+    (lambda z, y: np.mean(_bce_terms(z, y, np.log10)), "That uses log base 10; cross entropy uses the natural log "
+                                                       "(np.log)."),
+    (lambda z, y: np.mean(_bce_terms(z, y, np.log2)), "That uses log base 2; cross entropy uses the natural log "
+                                                      "(np.log)."),
     (Symptom(lambda args, got: bool(got.error and ("divide by zero" in got.error or "invalid value" in got.error))),
      "log(0): sigmoid(1000) is exactly 1.0 in float64, so log(1 - p) is log(0) = -inf (and 0 * -inf is nan). "
      "Write the loss with the logits: max(z, 0) - z * y + log(1 + exp(-|z|))."),
@@ -134,7 +137,8 @@ def _grad_cases():
 
 
 BCE_GRAD_MISTAKES = [
-    (lambda z, y: sigmoid(z) - y, "The 1/N is missing: the loss is a mean over the N examples, so each entry is divided by N."),
+    (lambda z, y: sigmoid(z) - y, "The 1/N is missing: the loss is a mean over the N examples, so each entry is "
+                                  "divided by N."),
     (lambda z, y: (y - sigmoid(z)) / len(z), "The sign is flipped: the gradient is (sigmoid(z) - y) / N."),
     (lambda z, y: (z - y) / len(z), "The sigmoid is missing: the gradient uses the probability, (sigmoid(z) - y) / N."),
     (lambda z, y: np.mean(sigmoid(z) - y),
@@ -166,7 +170,8 @@ def _ce_cases():
         Case("one example: logits = [[2.0, 1.0, 0.1]], y = [0]", (np.array([[2.0, 1.0, 0.1]]), np.array([0]))),
         Case("N = 4, C = 3: logits = [[2, 1, 0.1], [0.5, 2.5, 0.3], [1, 1, 1], [0, 0, 3]], y = [0, 1, 2, 1]",
              (np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3], [1.0, 1.0, 1.0], [0.0, 0.0, 3.0]]), np.array([0, 1, 2, 1]))),
-        Case("N = C = 2: logits = [[1.0, 2.0], [3.0, 4.0]], y = [1, 0]", (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1, 0]))),
+        Case("N = C = 2: logits = [[1.0, 2.0], [3.0, 4.0]], y = [1, 0]",
+             (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1, 0]))),
         Case("large logits: [[1000.0, 0.0, -1000.0], [0.0, 1000.0, 0.0]], y = [0, 2]",
              (np.array([[1000.0, 0.0, -1000.0], [0.0, 1000.0, 0.0]]), np.array([0, 2]))),
     ]
@@ -185,7 +190,8 @@ CE_MISTAKES = [
      "y holds index labels (N,), not one-hot rows: pick each row's log-probability with log_p[np.arange(N), y]."),
     (lambda logits, y: -np.mean(_log_p(logits)[:, y]),
      "log_p[:, y] takes the columns of all the labels for every row, an (N, N) array: use log_p[np.arange(N), y]."),
-    (lambda logits, y: -np.mean(_log_p(logits)[y]), "log_p[y] picks rows by label; you need row i, column y[i]: log_p[np.arange(N), y]."),
+    (lambda logits, y: -np.mean(_log_p(logits)[y]), "log_p[y] picks rows by label; you need row i, column y[i]: "
+                                                    "log_p[np.arange(N), y]."),
     (lambda logits, y: cross_entropy(logits, y) / np.log(10),
      "That uses log base 10; cross entropy uses the natural log."),
     (Symptom(lambda args, got: bool(got.error and "overflow" in got.error)),
@@ -224,7 +230,8 @@ EXERCISES = [
              source_of=(bce_with_logits,)),
     Exercise("4.bce_with_logits_grad", 4, "the gradient of binary cross entropy", "code",
              check_bce_with_logits_grad, lambda: bce_with_logits_grad,
-             hint="The sigmoid's slope cancels the log's 1/p: the gradient is (sigmoid(z) - y) / N, with a stable sigmoid.",
+             hint="The sigmoid's slope cancels the log's 1/p: the gradient is (sigmoid(z) - y) / N, with a stable "
+                  "sigmoid.",
              source_of=(sigmoid, bce_with_logits_grad)),
     Exercise("4.cross_entropy", 4, "the mean cross entropy of a batch", "code",
              check_cross_entropy, lambda: cross_entropy,

@@ -58,7 +58,8 @@ def check_class(cls, base, stub_name):
     """A learner's layer class must be a subclass of ``base`` with its own backward."""
     name = f"nnlib.{base.__name__}"
     if not inspect.isclass(cls):
-        raise Wrong("your answer", [f"expected a class (class {stub_name}({name}): ...), got {type(cls).__name__} {show(cls)}"])
+        raise Wrong("your answer", [f"expected a class (class {stub_name}({name}): ...), got {type(cls).__name__} "
+                                    f"{show(cls)}"])
     if cls is base:
         raise Wrong("your answer", [f"that is {name} itself, the library's own layer"],
                     f"Pass your subclass ({stub_name}), whose backward you wrote.")
@@ -153,12 +154,15 @@ def check_dense_backward(cls):
         dX = _backward(layer, dout, case)
         _compare(case, "dW", X.T @ dout, layer.dW, [
             (lambda: dout.T @ X, "dW is transposed: dout.T @ X is (H, D); dW has W's shape (D, H): X.T @ dout."),
-            (lambda: X.T @ dout / N, "dW is divided by N: the loss already did that, dout carries the 1/N. dW = X.T @ dout."),
+            (lambda: X.T @ dout / N, "dW is divided by N: the loss already did that, dout carries the 1/N. dW = X.T "
+                                     "@ dout."),
             (lambda: np.zeros((D, H)), "self.dW was not set: backward must set self.dW = X.T @ dout."),
         ])
         _compare(case, "db", dout.sum(axis=0), layer.db, [
-            (lambda: dout, "db is not summed over the rows: every example adds to the bias, db = dout.sum(axis=0), shape (H,)."),
-            (lambda: dout.mean(axis=0), "db is the mean of dout: the loss already divided by N, so sum: dout.sum(axis=0)."),
+            (lambda: dout, "db is not summed over the rows: every example adds to the bias, db = dout.sum(axis=0), "
+                           "shape (H,)."),
+            (lambda: dout.mean(axis=0), "db is the mean of dout: the loss already divided by N, so sum: "
+                                        "dout.sum(axis=0)."),
             (lambda: dout.sum(axis=0, keepdims=True), "db must have b's shape (H,), not (1, H): drop keepdims."),
             (lambda: dout.sum(axis=1), "db sums over the wrong axis: over the examples, axis=0."),
             (lambda: np.zeros(H), "self.db was not set: backward must set self.db = dout.sum(axis=0)."),
@@ -213,11 +217,13 @@ def check_tanh_backward(cls):
     def mistakes(X, t, dout):
         return [
             (lambda: dout * (1 - t), "dout * (1 - t) is missing the square: the slope of tanh is 1 - t**2."),
-            (lambda: 1 - t ** 2, "dout is missing: the chain rule multiplies the incoming gradient by the local slope, dout * (1 - t**2)."),
+            (lambda: 1 - t ** 2, "dout is missing: the chain rule multiplies the incoming gradient by the local "
+                                 "slope, dout * (1 - t**2)."),
             (lambda: dout * 1 - t ** 2, "`dout * 1 - t**2` is `dout - t**2`: brackets, dout * (1 - t**2)."),
             (lambda: dout * (1 - np.tanh(t) ** 2),
              "self.t is already the output tanh(X): applying tanh again gives tanh(tanh(X)). Use 1 - self.t**2."),
-            (lambda: dout * (1 - X ** 2), "1 - X**2 uses the input; the slope is 1 - t**2 with the output t = tanh(X) (self.t)."),
+            (lambda: dout * (1 - X ** 2), "1 - X**2 uses the input; the slope is 1 - t**2 with the output t = "
+                                          "tanh(X) (self.t)."),
             (lambda: dout * t * (1 - t), "t * (1 - t) is the sigmoid's rule; tanh's slope is 1 - t**2."),
             (lambda: dout * (1 + t ** 2), "The sign: the slope of tanh is 1 - t**2."),
         ]
@@ -231,7 +237,8 @@ def check_fix_sigmoid_backward(cls):
     def mistakes(X, s, dout):
         sig = nnlib.sigmoid(s)
         return [
-            (lambda: dout * s * 1 - s, "The bug is still there: `dout * s * 1 - s` is `dout * s - s`. Brackets: dout * s * (1 - s)."),
+            (lambda: dout * s * 1 - s, "The bug is still there: `dout * s * 1 - s` is `dout * s - s`. Brackets: dout "
+                                       "* s * (1 - s)."),
             (lambda: dout * (s * 1 - s), "`s * 1 - s` is `s - s`, always 0: brackets, s * (1 - s)."),
             (lambda: dout * s * (1 + s), "The sign in the bracket: the slope is s * (1 - s)."),
             (lambda: s * (1 - s), "dout is missing: multiply the incoming gradient by the slope, dout * s * (1 - s)."),

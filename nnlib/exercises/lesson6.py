@@ -88,7 +88,8 @@ def check_train_loop(f):
             raise Wrong(label, [f"your code {problem}"])
         _check_losses(label, got.value, expected, args, make)
         trained = [p for _, p, _ in args[0].parameters()]
-        if not all(np.allclose(p, q, rtol=1e-7, atol=1e-12) for p, (_, q, _) in zip(trained, reference[0].parameters())):
+        wanted = [q for _, q, _ in reference[0].parameters()]
+        if not all(np.allclose(p, q, rtol=1e-7, atol=1e-12) for p, q in zip(trained, wanted)):
             raise Wrong(label, ["the losses are right, but the model given to your function is not trained"],
                         "Update the parameters of that model in place (p -= lr * grad), not of a copy.")
     return f"Your loop gives the same losses and weights as full-batch gradient descent on all {len(cases)} cases."
@@ -136,14 +137,16 @@ def check_capstone(model):
     case = "your model"
     layers = getattr(model, "layers", None)
     if not isinstance(layers, list) or not callable(getattr(model, "forward", None)):
-        raise Wrong(case, [f"expected a trained model, nnlib.MLP(layers=[...]), got {type(model).__name__} {show(model)}"])
+        raise Wrong(case, [f"expected a trained model, nnlib.MLP(layers=[...]), got {type(model).__name__} "
+                           f"{show(model)}"])
     kinds = set()
     for i, layer in enumerate(layers):
         for base in (nnlib.Dense, nnlib.Tanh):
             if isinstance(layer, base):
                 kinds.add(base)
                 if type(layer).backward is base.backward:
-                    raise Wrong(case, [f"layers[{i}] is a {type(layer).__name__} whose backward is nnlib.{base.__name__}'s own"],
+                    raise Wrong(case, [f"layers[{i}] is a {type(layer).__name__} whose backward is "
+                                       f"nnlib.{base.__name__}'s own"],
                                 f"nnlib's own layers do not count here: build the model from your subclass of "
                                 f"nnlib.{base.__name__} with your own backward.")
                 break
@@ -159,7 +162,8 @@ def check_capstone(model):
         raise Wrong("1000 fresh points of make_playground_circle(1000, seed=1)", [f"model.forward {got.error}"])
     logits = np.asarray(got.value)
     if logits.ndim != 2 or logits.shape[0] != len(y) or logits.shape[1] not in (1, 2):
-        raise Wrong("1000 fresh points", [f"the model gives logits of shape {logits.shape}; expected (1000, 1) or (1000, 2)"])
+        raise Wrong("1000 fresh points", [f"the model gives logits of shape {logits.shape}; expected (1000, 1) or "
+                                          f"(1000, 2)"])
     predicted = logits[:, 0] > 0 if logits.shape[1] == 1 else np.argmax(logits, axis=1) == 1
     accuracy = float(np.mean(predicted == (y == 1)))
     if accuracy < 0.95:
