@@ -91,10 +91,10 @@ def lesson_title(nb, path):
 # ---- widgets: a picture of each panel's first state ------------------------------------
 
 
-def execute_with_widget_state(path):
-    """A copy of the notebook at ``path``, executed, with its widgets' state in its metadata;
-    or the error that stopped it, as text."""
-    nb = nbformat.read(path, as_version=4)
+def execute_with_widget_state(nb, path):
+    """A copy of the notebook ``nb`` (read from ``path``), executed, with its widgets' state
+    in its metadata; or the error that stopped it, as text."""
+    nb = copy.deepcopy(nb)
     try:
         NotebookClient(nb, timeout=120, kernel_name="python3", store_widget_state=True,
                        resources={"metadata": {"path": str(Path(path).parent)}}).execute()
@@ -137,26 +137,26 @@ def panel_picture(models, model_id):
     return {"png": png, "status": status}
 
 
-def _fingerprint(path):
+def _fingerprint(nb):
     """What a lesson's panels depend on: the notebook and the nnlib its kernel imports."""
-    digest = hashlib.sha256(Path(path).read_bytes())
+    digest = hashlib.sha256(nbformat.writes(nb).encode())
     spec = importlib.util.find_spec("nnlib")
     for source in sorted(Path(spec.origin).parent.rglob("*.py")) if spec and spec.origin else []:
         digest.update(str(source.name).encode() + source.read_bytes())
     return digest.hexdigest()
 
 
-def panel_pictures(path, cache=None):
+def panel_pictures(nb, path, cache=None):
     """The first picture and status of every widget the lesson displays, in order, or the
     error that stopped the lesson, as text.
 
     Running a lesson takes seconds, so with a ``cache`` folder the pictures are kept
     there, under a fingerprint of the notebook and of nnlib's source.
     """
-    stored = Path(cache) / f"{Path(path).stem}-{_fingerprint(path)[:16]}.json" if cache else None
+    stored = Path(cache) / f"{Path(path).stem}-{_fingerprint(nb)[:16]}.json" if cache else None
     if stored is not None and stored.exists():
         return json.loads(stored.read_text())
-    executed = execute_with_widget_state(path)
+    executed = execute_with_widget_state(nb, path)
     if isinstance(executed, str):
         return executed
     models = _models(executed)
@@ -280,12 +280,13 @@ def build(out, notebooks=NOTEBOOKS, cache=None, workers=2):
     paths = lessons(notebooks)
     if not paths:
         raise ValueError(f"no lesson notebooks (NN_name.ipynb) in {notebooks}")
+    # Each notebook is read once, so its page and its panels' pictures come from one version.
+    stored = [nbformat.read(p, as_version=4) for p in paths]
     # One kernel per lesson; two at a time keep both cores of a small machine busy.
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        pictures = list(pool.map(lambda p: panel_pictures(p, cache), paths))
+        pictures = list(pool.map(lambda args: panel_pictures(*args, cache), zip(stored, paths)))
     mathjax_url = _mathjax(out)
     shutil.copy(BOOK / "book.css", out / "book.css")
-    stored = [nbformat.read(p, as_version=4) for p in paths]
     pages = [{"html": p.stem + ".html", "title": lesson_title(nb, p)} for p, nb in zip(paths, stored)]
     exporter = HTMLExporter(extra_template_basedirs=[str(BOOK)], template_name="template",
                             exclude_input_prompt=True, exclude_output_prompt=True,

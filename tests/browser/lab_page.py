@@ -332,8 +332,9 @@ class Lesson:
 # <img> an alt text (the sentence after every figure describes it instead); inside an
 # nnlib panel the picture is nnlib's, and counts as nnlib's.
 _JS_AXE = """
-async () => {
-  const results = await axe.run(document, {resultTypes: ['violations'], elementRef: true});
+async (include) => {
+  const context = include ? {include: include.map(sel => [sel])} : document;
+  const results = await axe.run(context, {resultTypes: ['violations'], elementRef: true});
   const found = [];
   for (const v of results.violations) {
     for (const n of v.nodes) {
@@ -354,12 +355,17 @@ async () => {
 SERIOUS = ("serious", "critical")
 
 
-def axe_violations(page):
-    """Every element axe-core finds in violation on ``page``: rule, impact, where, target."""
+# The parts of a lesson's page that are the lesson's own: its outputs and its text.
+LESSON_PARTS = [".jp-OutputArea", ".jp-MarkdownOutput"]
+
+
+def axe_violations(page, include=None):
+    """Every element axe-core finds in violation on ``page`` (or only inside the CSS
+    selectors ``include``): rule, impact, where, target."""
     from axe_playwright_python.sync_playwright import Axe
 
     page.evaluate(Axe().axe_script)
-    return page.evaluate(_JS_AXE)
+    return page.evaluate(_JS_AXE, include)
 
 
 def describe_violations(found):
