@@ -210,6 +210,15 @@ def test_a_class_exercise_wants_a_subclass_with_its_own_backward(exercise_id):
     assert_wrong(grade(exercise_id, lambda dout: dout), "expected a class")
 
 
+def test_grading_leaves_numpy_and_warning_settings_as_they_were():
+    before = np.geterr()
+    grade("3.sigmoid", textbook_sigmoid)
+    grade("3.softmax", unshifted_softmax)
+    assert np.geterr() == before
+    with np.errstate(over="ignore"):
+        assert np.exp(1000.0) == np.inf  # no FloatingPointError left behind
+
+
 def test_feedback_text_and_html():
     feedback = exercises.Feedback("3.sigmoid", False, True, "3.sigmoid: not correct yet <x> & y")
     assert repr(feedback) == "3.sigmoid: not correct yet <x> & y"

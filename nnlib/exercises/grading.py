@@ -171,6 +171,7 @@ def outcome(fn, args):
 
     Raises NotAttempted if the code raises NotImplementedError.
     """
+    # Underflow is no mistake: exp(-1000) is 0 in float64, and 0 is the right value there.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
