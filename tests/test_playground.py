@@ -31,7 +31,9 @@ def quick():
 
 def shown(pg):
     """The PNG the playground shows now, decoded: (H, W, 4) bytes."""
-    png = base64.b64decode(pg.parts.out.outputs[0]["data"]["image/png"])
+    (output,) = pg.parts.out.outputs
+    png = base64.b64decode(output["data"]["image/png"])
+    assert f'<img src="data:image/png;base64,{output["data"]["image/png"]}"' in output["data"]["text/html"]
     return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGBA"))
 
 
@@ -82,7 +84,19 @@ def test_every_control_and_button_has_an_accessible_name(default):
         assert control.description.strip(), control
     for button in [*default.buttons.values(), *[b for pair in default.controls["units"].buttons for b in pair]]:
         assert len(button.tooltip) > len(button.description), button  # says more than a symbol
-    assert all(image.tooltip.startswith("heatmap of ") for image in default.controls["features"].images.values())
+    for name, image in default.controls["features"].images.items():
+        assert f'alt="heatmap of {name} over the plane"' in image.value
+
+
+def test_no_control_is_a_slider_and_the_figure_has_a_text_alternative(default):
+    # ipywidgets' sliders give their handle no accessible name, and announce a log
+    # slider's exponent: the playground has none.
+    parts = [*default.controls.values(), *vars(default.parts).values()]
+    assert not [c for c in parts if isinstance(c, w.widgets.widget_int._Int) and "Slider" in type(c).__name__]
+    assert not [c for c in parts if "Slider" in type(c).__name__]
+    html = default.parts.out.outputs[0]["data"]["text/html"]
+    assert 'alt="the model&#x27;s regions of each class over the plane' in html
+    assert html.endswith(f'; {default.status}">')
 
 
 def test_the_learning_rate_is_offered_and_announced_as_its_value(default):
@@ -141,11 +155,14 @@ def test_squares_of_the_inputs_let_logistic_regression_solve_the_circle():
 
 
 def test_feature_heatmaps_show_each_feature_over_the_plane(default):
-    images = default.controls["features"].images
-    x1 = np.asarray(PIL.Image.open(io.BytesIO(images["x1"].value)).convert("RGB")).astype(int)
+    def picture(name):
+        uri = default.controls["features"].images[name].value.split("base64,")[1].split('"')[0]
+        return np.asarray(PIL.Image.open(io.BytesIO(base64.b64decode(uri))).convert("RGB")).astype(int)
+
+    x1 = picture("x1")
     # x1 grows to the right: red (low) on the left, blue (high) on the right.
     assert x1[:, 0, 0].mean() > x1[:, 0, 2].mean() and x1[:, -1, 2].mean() > x1[:, -1, 0].mean()
-    square = np.asarray(PIL.Image.open(io.BytesIO(images["x1^2"].value)).convert("RGB")).astype(int)
+    square = picture("x1^2")
     np.testing.assert_array_equal(square[:, :3], square[:, -3:][:, ::-1])  # symmetric about x1 = 0
 
 

@@ -7,6 +7,7 @@ those artists over it. Drawing only: no maths here.
 """
 
 import base64
+import html
 import struct
 import zlib
 from contextlib import contextmanager
@@ -128,13 +129,19 @@ class BlitCanvas(FigureCanvasAgg):
                 artist.set_visible(True)
 
 
-def png_output(fig):
-    """The Output widget's PNG entry for ``fig``, a ``PlaygroundFigure``'s Figure."""
+def png_output(fig, alt):
+    """The Output widget's entry for ``fig`` (a ``PlaygroundFigure``'s Figure): its PNG,
+    and the same as an HTML <img> with ``alt`` as its text alternative, which notebook
+    front ends show first (the PNG alone would reach a screen reader without one)."""
     fig.canvas.draw()
+    png = base64.b64encode(_png(np.asarray(fig.canvas.buffer_rgba()))).decode("ascii")
+    width, height = fig.bbox.width, fig.bbox.height
     return {
         "output_type": "display_data",
-        "data": {"image/png": base64.b64encode(_png(np.asarray(fig.canvas.buffer_rgba()))).decode("ascii"),
-                 "text/plain": f"<Figure size {fig.bbox.width:.0f}x{fig.bbox.height:.0f} with {len(fig.axes)} Axes>"},
+        "data": {"text/html": f'<img src="data:image/png;base64,{png}" width="{width:.0f}" height="{height:.0f}" '
+                              f'alt="{html.escape(alt)}">',
+                 "image/png": png,
+                 "text/plain": f"<Figure size {width:.0f}x{height:.0f} with {len(fig.axes)} Axes>"},
         "metadata": {},
     }
 

@@ -14,7 +14,8 @@ import traitlets
 from .. import data
 from .setup import DATASETS, LOSSES
 
-SLIDER = dict(style={"description_width": "initial"}, continuous_update=False)
+WIDE = {"description_width": "initial"}  # the whole description shown, never cut short
+SLIDER = dict(style=WIDE, continuous_update=False)
 # Rates offered, 10 a decade, rounded so that a screen reader says "0.158" (the value of
 # the chosen option), never a slider's position on a log scale.
 RATES = tuple(float(f"{10 ** (k / 10):.3g}") for k in range(-40, 11))
@@ -22,18 +23,24 @@ REG_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 MAX_UNITS = 16  # per hidden layer (the picture of the network stays on a screen)
 
 
-class RateDropdown(w.Dropdown):
-    """A dropdown of rates that takes any other positive rate too, adding it to the choices."""
+class NumberDropdown(w.Dropdown):
+    """A dropdown of numbers (rates, shares) that takes any other number too, adding it to
+    the choices. A dropdown, not a slider: a screen reader says its name and its value
+    ("learning rate, 0.158"); ipywidgets' sliders give their handle neither."""
 
-    def __init__(self, value, rates, description):
-        super().__init__(options=[(f"{r:g}", r) for r in rates], value=value, description=description)
+    def __init__(self, value, choices, description):
+        super().__init__(options=[(f"{r:g}", r) for r in choices], value=value, description=description, style=WIDE)
 
     @traitlets.validate("value")
     def _validate_value(self, proposal):
-        value, rates = proposal.value, [r for _, r in self.options]
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 and value not in rates:
-            self.options = [(f"{r:g}", r) for r in sorted({*rates, float(value)})]
+        value, choices = proposal.value, [r for _, r in self.options]
+        if isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and value not in choices:
+            self.options = [(f"{r:g}", r) for r in sorted({*choices, value})]
         return super()._validate_value(proposal)
+
+
+def steps(low, high, step):
+    return [round(low + k * step, 10) for k in range(int(round((high - low) / step)) + 1)]
 
 
 class FeatureColumn(w.VBox):
@@ -44,8 +51,8 @@ class FeatureColumn(w.VBox):
     def __init__(self, value=("x1", "x2")):
         self.toggles = {name: w.ToggleButton(description=name, tooltip=f"use {name} as an input",
                                              layout=w.Layout(width="70px")) for name in data.FEATURES}
-        self.images = {name: w.Image(format="png", width=24, height=24, tooltip=f"heatmap of {name}")
-                       for name in data.FEATURES}
+        # HTML holding an <img> with its alt text (an Image widget has none to give).
+        self.images = {name: w.HTML(layout=w.Layout(width="30px")) for name in data.FEATURES}
         super().__init__([w.HTML("<b>features</b>")]
                          + [w.HBox([self.images[n], self.toggles[n]]) for n in data.FEATURES])
         self.value = tuple(value)
@@ -127,31 +134,50 @@ class LayerWidths(w.HBox):
 def make_controls():
     """The controls, by name (the keyword arguments of ``Playground``)."""
     return {
-        "dataset": w.Dropdown(options=list(DATASETS), value="playground circle", description="data set"),
-        "noise": w.FloatSlider(value=0.0, min=0.0, max=0.5, step=0.05, description="noise", **SLIDER),
-        "n_points": w.IntSlider(value=500, min=2, max=1000, step=1, description="points", **SLIDER),
-        "val_fraction": w.FloatSlider(value=0.2, min=0.0, max=0.5, step=0.05, description="validation share",
-                                      **SLIDER),
-        "positive_fraction": w.FloatSlider(value=0.5, min=0.05, max=0.95, step=0.05,
-                                           description="class 1 share", **SLIDER),
+        "dataset": w.Dropdown(options=list(DATASETS), value="playground circle", description="data set", style=WIDE),
+        "noise": NumberDropdown(0.0, steps(0, 0.5, 0.05), "noise"),
+        "n_points": w.BoundedIntText(value=500, min=2, max=1000, step=10, description="points", **SLIDER),
+        "val_fraction": NumberDropdown(0.2, steps(0, 0.5, 0.05), "validation share"),
+        "positive_fraction": NumberDropdown(0.5, steps(0.05, 0.95, 0.05), "class 1 share"),
         "data_seed": w.BoundedIntText(value=0, min=0, max=10**6, description="data seed", **SLIDER),
         "features": FeatureColumn(),
-        "hidden_layers": w.IntSlider(value=2, min=0, max=4, description="hidden layers", **SLIDER),
+        "hidden_layers": w.Dropdown(options=list(range(5)), value=2, description="hidden layers", style=WIDE),
         "units": LayerWidths(),
-        "activation": w.Dropdown(options=["tanh", "relu", "sigmoid"], value="tanh", description="activation"),
+        "activation": w.Dropdown(options=["tanh", "relu", "sigmoid"], value="tanh", description="activation", style=WIDE),
         "init_seed": w.BoundedIntText(value=0, min=0, max=10**6, description="init seed", **SLIDER),
-        "loss": w.Dropdown(options=list(LOSSES), value="cross entropy", description="loss"),
+        "loss": w.Dropdown(options=list(LOSSES), value="cross entropy", description="loss", style=WIDE),
         "optimizer": w.Dropdown(options=[("SGD, momentum 0.9", "sgd"), ("Adam", "adam")], value="sgd",
-                                description="optimiser"),
-        "lr": RateDropdown(0.1, RATES, "learning rate"),
-        "regularization": w.Dropdown(options=["none", "L1", "L2"], value="none", description="regularisation"),
-        "reg_rate": RateDropdown(0.001, REG_RATES, "regularisation rate"),
+                                description="optimiser", style=WIDE),
+        "lr": NumberDropdown(0.1, RATES, "learning rate"),
+        "regularization": w.Dropdown(options=["none", "L1", "L2"], value="none", description="regularisation", style=WIDE),
+        "reg_rate": NumberDropdown(0.001, REG_RATES, "regularisation rate"),
         "batch_size": w.Dropdown(options=[("full batch", "full"), ("1", 1), ("10", 10), ("32", 32), ("100", 100)],
-                                 value="full", description="batch size"),
-        "epochs": w.IntSlider(value=300, min=0, max=1000, step=10, description="epochs", **SLIDER),
+                                 value="full", description="batch size", style=WIDE),
+        "epochs": w.BoundedIntText(value=300, min=0, max=1000, step=10, description="epochs", **SLIDER),
         "show_test": w.Checkbox(value=True, description="show test data", indent=False),
         "discretize": w.Checkbox(value=False, description="discretize output", indent=False),
     }
+
+
+def apply(controls, values):
+    """Set controls by name; ``units`` may be one width for every hidden layer, or a
+    tuple of widths, one per hidden layer (which sets ``hidden_layers`` too)."""
+    c = controls
+    if "hidden_layers" in values:
+        c["hidden_layers"].value = values["hidden_layers"]
+        c["units"].resize(c["hidden_layers"].value)
+    units = values.get("units")
+    if isinstance(units, (tuple, list)):
+        if "hidden_layers" in values and len(units) != values["hidden_layers"]:
+            raise ValueError(f"units must give one width per hidden layer ({values['hidden_layers']}), "
+                             f"got {tuple(units)!r}")
+        c["hidden_layers"].value = len(units)
+        c["units"].value = tuple(units)
+    elif units is not None:
+        c["units"].value = (units,) * c["hidden_layers"].value
+    for name, value in values.items():
+        if name not in ("hidden_layers", "units"):
+            c[name].value = tuple(value) if name == "features" else value
 
 
 # Controls that change only the picture, not the training.

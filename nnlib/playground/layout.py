@@ -1,5 +1,6 @@
 """Where the playground's parts sit on the page, and how they are brought up to date."""
 
+import base64
 import html
 
 import ipywidgets as w
@@ -18,8 +19,8 @@ class Parts:
         self.epoch_label = w.HTML(value="epoch 0")
         self.diagram_view = w.HTML()
         self.confusion_view = w.HTML(layout=w.Layout(min_width="220px"))
-        self.step_slider = w.IntSlider(description="epoch shown", min=0, max=0, continuous_update=False,
-                                       style={"description_width": "initial"})
+        self.step_slider = w.BoundedIntText(description="epoch shown", min=0, max=0, continuous_update=False,
+                                            style={"description_width": "initial"}, layout=w.Layout(width="200px"))
         # A toggle and a plain HTML box rather than an Accordion, which some notebook
         # front ends (Colab's) do not show.
         self.code_toggle = w.ToggleButton(description="show as code", icon="code",
@@ -61,12 +62,16 @@ class Parts:
         tiles = unit_tiles(data.make_features(grid, tuple(data.FEATURES)))
         column = self.box.children[0].children[1]
         for name, tile in zip(data.FEATURES, tiles):
-            column.images[name].value = png_bytes(tile_colours(tile))
+            uri = base64.b64encode(png_bytes(tile_colours(tile))).decode("ascii")
+            column.images[name].value = (f'<img src="data:image/png;base64,{uri}" width="24" height="24" '
+                                         f'alt="heatmap of {html.escape(name)} over the plane">')
         self._limits = limits
 
     def refresh(self, pg, epoch=None):
         h = pg.history
-        self.out.outputs = (png_output(pg.figure),)
+        what = "regions of each class" if pg.task is None or pg.task.kind != "regression" else "output"
+        self.alt = f"the model's {what} over the plane with the points, and the loss by epoch; {pg.status}"
+        self.out.outputs = (png_output(pg.figure, self.alt),)
         self.status_label.value = html.escape(pg.status)
         self.epoch_label.value = f"epoch {0 if h is None else h.epochs_run}"
         self.diagram_view.value = "" if pg.diagram is None else pg.diagram.html

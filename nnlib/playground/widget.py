@@ -73,8 +73,10 @@ class Playground(Shown):
         self.set(**values)
         for name, control in self.controls.items():
             control.observe(self._on_change, names="value")
+        actions = {"play": self.play, "pause": self.pause, "step": lambda: self.pause() or self.step(1),
+                   "retrain": self.new_weights, "reset": self.update}
         for name, button in self.buttons.items():
-            button.on_click(getattr(self, f"_on_{name}"))
+            button.on_click(lambda _, act=actions[name]: act())
         self.parts = layout(self)
         self.widget = self.parts.box
         self._holding = False
@@ -89,22 +91,7 @@ class Playground(Shown):
             raise ValueError(f"unknown controls {sorted(unknown)}; the controls are {list(self.controls)}")
         held, self._holding = self._holding, True
         try:
-            c = self.controls
-            if "hidden_layers" in values:
-                c["hidden_layers"].value = values["hidden_layers"]
-                c["units"].resize(c["hidden_layers"].value)
-            units = values.get("units")
-            if isinstance(units, (tuple, list)):
-                if "hidden_layers" in values and len(units) != values["hidden_layers"]:
-                    raise ValueError(f"units must give one width per hidden layer ({values['hidden_layers']}), "
-                                     f"got {tuple(units)!r}")
-                c["hidden_layers"].value = len(units)
-                c["units"].value = tuple(units)
-            elif units is not None:
-                c["units"].value = (units,) * c["hidden_layers"].value
-            for name, value in values.items():
-                if name not in ("hidden_layers", "units"):
-                    c[name].value = tuple(value) if name == "features" else value
+            made.apply(self.controls, values)
         finally:
             self._holding = held
         if not held:
@@ -219,22 +206,6 @@ class Playground(Shown):
     def new_weights(self):
         """Draw new initial weights (init seed + 1); the change retrains."""
         self.controls["init_seed"].value += 1
-
-    def _on_play(self, _):
-        self.play()
-
-    def _on_pause(self, _):
-        self.pause()
-
-    def _on_step(self, _):
-        self.pause()
-        self.step(1)
-
-    def _on_retrain(self, _):
-        self.new_weights()
-
-    def _on_reset(self, _):
-        self.update()
 
     # -- showing -------------------------------------------------------------------------
 
