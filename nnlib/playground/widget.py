@@ -124,6 +124,12 @@ class Playground(Shown):
         self.snapshots, self._first_epochs = {}, 0
         try:
             self.data, self.task, self._made = setup.make_splits(v, self.own)
+            # Greyed out where they do not apply: the loss is MSE for a regression, softmax
+            # cross entropy for classes; your own data has no noise, size or class share.
+            self.controls["loss"].disabled = self.task.kind != "binary"
+            for name in ("noise", "n_points", "positive_fraction"):
+                self.controls[name].disabled = self.own is not None or (
+                    name == "positive_fraction" and self.task.kind != "binary")
             self.inputs = [setup.data.make_features(self.data[i], v["features"]) for i in (0, 2)]
             self.model, self.loss, self.optimizer = setup.network(v, self.task)
             self.snapshots = {0: self.model.get_weights()}
