@@ -62,14 +62,16 @@ def timed(action):
 
 
 def side_by_side(repeats):
-    """Median seconds of (reference, change, live frame, redraw, own PNG, Pillow PNG)."""
+    """Median seconds of the reference, a change (and its training), a live frame, a
+    redraw and its PNG by the own writer and by Pillow, by name."""
     rng = np.random.default_rng(0)
     pg = nnlib.Playground()
-    times = {k: [] for k in ("reference", "change", "frame", "redraw", "own png", "pillow png")}
+    times = {k: [] for k in ("reference", "change", "train", "frame", "redraw", "own png", "pillow png")}
     for i in range(repeats):
         times["reference"].append(reference_figure(rng))
         # Alternate the data seed so that every repeat is a real change of a control.
         times["change"].append(timed(lambda: setattr(pg.controls["data_seed"], "value", i % 2 + 1)))
+        times["train"].append(pg.history.seconds)
         times["frame"].append(timed(lambda: pg.step(1)))
         times["redraw"].append(timed(pg.redraw))
         rgba = np.asarray(pg.figure.canvas.buffer_rgba())
@@ -96,6 +98,7 @@ def main(repeats=15):
         for key, label, target in [
             ("reference", "reference: one fresh figure + PNG", ""),
             ("change", "change of a control (retrain 300 + redraw)", "< 0.4"),
+            ("train", "  of which nnlib.train", ""),
             ("frame", "live frame (one epoch + redraw)", "< 0.2"),
             ("redraw", "redraw alone (figure, network, PNG)", ""),
             ("own png", "  its PNG, own writer", ""),

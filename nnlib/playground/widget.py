@@ -18,10 +18,10 @@ from .recipe import settings_as_code
 # A run may take at most this many gradient steps (epochs x batches), and a run of more
 # than TIMED_STEPS steps at most MAX_SECONDS, so that no setting (batch size 1 for 1000
 # epochs) freezes the page for more than a second with the redraw; the status says so.
-# Shorter runs (full batch up to 2000 epochs) are never timed: the same settings always
+# Shorter runs (full batch up to 500 epochs) are never timed: the same settings always
 # train the same epochs, however busy the machine.
 MAX_STEPS = 20_000
-TIMED_STEPS = 2_000
+TIMED_STEPS = 500
 MAX_SECONDS = 0.5
 # Weight snapshots kept for stepping through training (plus the first and last epoch).
 SNAPSHOTS = 100
