@@ -544,3 +544,15 @@ def test_settings_the_library_refuses_show_the_data_and_say_why(monkeypatch):
     assert pg.model is None and pg.history is None and pg.diagram is None
     assert visible(pg.figure.axes[0].images) == [] and len(visible(pg.figure.axes[0].collections)) == 4
     assert_shows_what_matplotlib_draws(pg)
+
+
+def test_a_long_run_stops_at_the_time_limit_and_says_so(monkeypatch):
+    pg = nnlib.Playground(epochs=5)
+    monkeypatch.setattr(widget, "MAX_SECONDS", 0.0)
+    pg.controls["epochs"].value = 400  # 400 steps: not timed, trains them all
+    assert pg.history.epochs_run == 400
+    monkeypatch.setattr(widget, "TIMED_STEPS", 100)
+    pg.controls["epochs"].value = 300
+    assert pg.history.epochs_run == 1 and "or 0 s per run" in pg.status
+    pg.step(2)  # play and step go on from there
+    assert pg.history.epochs_run == 3
