@@ -184,5 +184,13 @@ def apply(controls, values):
 DISPLAY_ONLY = ("show_test", "discretize")
 
 
-def icon_button(description, icon, tooltip):
-    return w.Button(description=description, icon=icon, tooltip=tooltip)
+def make_buttons():
+    """The buttons, by name; each says in its tooltip what it does."""
+    button = lambda description, icon, tooltip: w.Button(description=description, icon=icon, tooltip=tooltip)
+    return {
+        "play": button("play", "play", "train on, epoch after epoch, until paused"),
+        "pause": button("pause", "pause", "stop training after this epoch"),
+        "step": button("step", "step-forward", "train one more epoch"),
+        "retrain": button("retrain", "refresh", "new initial weights (init seed + 1)"),
+        "reset": button("reset weights", "undo", "train again from the same initial weights"),
+    }

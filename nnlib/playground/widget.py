@@ -50,8 +50,9 @@ class Playground(Shown):
     ``Playground(hidden_layers=2, units=(6, 3))``; ``data=(X, y)`` trains on your own
     points (N, 2) with labels 0/1 or 0..C-1, or float targets for a regression.
     ``set(**values)`` changes several controls with a single retrain.
-    State for tests and curious learners: ``controls``, ``model``, ``history``, ``data``
-    (the splits), ``task``, ``figure``, ``diagram``, ``status``, ``code``, ``widget``.
+    State for tests and curious learners: ``controls``, ``buttons``, ``model``, ``history``,
+    ``data`` (the splits), ``task``, ``figure``, ``diagram``, ``confusion``, ``status``,
+    ``code``, ``widget`` and its ``parts``.
     """
 
     def __init__(self, figsize=(10, 4.2), data=None, **values):
@@ -59,13 +60,7 @@ class Playground(Shown):
         self.controls = made.make_controls()
         if self.own is not None:
             self.controls["dataset"].options = [setup.OWN_DATA]
-        self.buttons = {
-            "play": made.icon_button("play", "play", "train on, epoch after epoch, until paused"),
-            "pause": made.icon_button("pause", "pause", "stop training after this epoch"),
-            "step": made.icon_button("step", "step-forward", "train one more epoch"),
-            "retrain": made.icon_button("retrain", "refresh", "new initial weights (init seed + 1)"),
-            "reset": made.icon_button("reset weights", "undo", "train again from the same initial weights"),
-        }
+        self.buttons = made.make_buttons()
         self.picture, self.figsize = PlaygroundFigure(figsize), figsize
         self.figure = self.diagram = self.history = self.model = self.data = self.task = None
         self.status, self.code, self.snapshots, self.task_running = "", "", {}, None
@@ -77,8 +72,11 @@ class Playground(Shown):
                    "retrain": self.new_weights, "reset": self.update}
         for name, button in self.buttons.items():
             button.on_click(lambda _, act=actions[name]: act())
-        self.parts = layout(self)
-        self.widget = self.parts.box
+        p = self.parts = layout(self)
+        self.widget = p.box
+        # The names of the first playground's parts, kept for code that uses them.
+        self.out, self.status_label, self.code_view, self.step_slider = p.out, p.status_label, p.code_view, p.step_slider
+        self.retrain_button, self.reset_button = self.buttons["retrain"], self.buttons["reset"]
         self._holding = False
         self.update()
 
