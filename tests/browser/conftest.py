@@ -52,8 +52,8 @@ def scan(page, lesson=False):
     """axe-core's violations on ``page``, timed for the summary.
 
     JupyterLab's interface is the same around every lesson and checking all of it takes
-    seconds, so only the first lesson's page is checked whole; on the others axe looks at
-    the lesson's own parts (its outputs and its text).
+    seconds, so only the first lesson's page is checked whole (the lesson's text with it);
+    on the others axe looks at nnlib's part only, the cells' outputs.
     """
     start = time.monotonic()
     whole = not lesson or not _whole_lab_page_checked

@@ -355,8 +355,8 @@ async (include) => {
 SERIOUS = ("serious", "critical")
 
 
-# The parts of a lesson's page that are the lesson's own: its outputs and its text.
-LESSON_PARTS = [".jp-OutputArea", ".jp-MarkdownOutput"]
+# The part of a lesson's page that is nnlib's own: the cells' outputs (panels included).
+LESSON_PARTS = [".jp-OutputArea"]
 
 
 def axe_violations(page, include=None):
