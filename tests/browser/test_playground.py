@@ -87,6 +87,17 @@ def test_playground_plays_steps_and_retrains_on_features_regularisation_and_regr
     lr = _dropdown(playground, "learning rate")
     assert re.fullmatch(r"[0-9.e-]+", lr.evaluate("s => s.options[s.selectedIndex].text")), "lr option text"
 
+    # Hovering over a unit of the network, or clicking it, enlarges its heatmap (4x).
+    units = playground.locator(".nnlib-network .unit")
+    assert units.count() == 2 + 8 + 8 + 1, f"the network shows {units.count()} units"
+    grown = "e => new Promise(r => setTimeout(() => r(getComputedStyle(e).transform), 300))"
+    units.nth(5).hover()
+    assert units.nth(5).evaluate(grown).startswith("matrix(4, 0, 0, 4"), "hover did not enlarge the unit"
+    units.nth(3).click()
+    playground.locator(".nnlib-epoch").hover()  # the pointer leaves: the clicked unit stays large
+    assert units.nth(3).evaluate(grown).startswith("matrix(4, 0, 0, 4"), "a click did not enlarge the unit"
+    assert units.nth(5).evaluate(grown) == "none"
+
     # Play: the epoch counter climbs while the kernel stays free; pause stops it.
     _button(playground, "play").click()
     playing = _wait(lesson, playground, "train on after play", "+state.epoch.split(' ').pop() >= arg + 3",
