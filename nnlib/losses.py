@@ -34,11 +34,9 @@ def reduce(losses, reduction):
         return losses
     if reduction == "sum":
         return float(np.sum(losses))
-    with np.errstate(over="ignore"):
-        mean = np.sum(losses / losses.size)
-    if np.isfinite(mean):
-        return float(mean)
     scale = np.max(np.abs(losses))
+    if scale <= np.finfo(losses.dtype).max / 2:  # then no partial sum of losses / N can overflow
+        return float(np.sum(losses / losses.size))
     return float(np.sum(losses / scale) / losses.size * scale)
 
 
