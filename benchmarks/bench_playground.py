@@ -30,7 +30,7 @@ from nnlib.playground import canvas
 HEAVY = [
     ("defaults", {}),
     ("0 hidden layers, x1^2 and x2^2", {"hidden_layers": 0, "features": ("x1^2", "x2^2")}),
-    ("all 7 features, 4 layers of 16", {"features": tuple(nnlib.data.FEATURES), "hidden_layers": 4, "units": 16}),
+    ("all 7 features, 4 layers of 16", {"features": tuple(nnlib.features.FEATURES), "hidden_layers": 4, "units": 16}),
     ("spiral (3 classes), Adam", {"dataset": "spiral (3 classes)", "optimizer": "adam", "lr": 0.01}),
     ("gaussian (regression), L2", {"dataset": "gaussian (regression)", "regularization": "L2"}),
     ("learning rate 10 (diverges)", {"lr": 10.0}),

@@ -14,7 +14,9 @@ Shapes everywhere: N examples, D features, H hidden units, C classes.
               regularization.py L1, L2
               train.py         train
               history.py       History, TrainingDiverged
-              plots.py         plot_decision_boundary, plot_history, ...
+              plots.py         plot_decision_boundary, scatter_classes, ...
+              unit_plots.py    plot_hidden_units
+              loss_plots.py    plot_history, plot_loss_contours (also lesson 2)
               widgets.py       Panel
               playground/      Playground
     not a lesson: fast.py (train's fast path for nnlib's own classes), validation.py
@@ -26,10 +28,7 @@ from .data import (
     confusion_matrix,
     make_blobs,
     make_circle,
-    make_features,
-    make_gaussian_regression,
     make_linear_data,
-    make_plane,
     make_playground_circle,
     make_spiral,
     make_xor,
@@ -37,6 +36,8 @@ from .data import (
     standardize,
     train_val_split,
 )
+from .features import make_features
+from .regression_data import make_gaussian_regression, make_plane
 from .dot_product import cosine_similarity, weighted_average
 from .gradients import GradientCheck, gradient_check, numerical_gradient, rel_error
 from .layers import Dense, Layer, ReLU, Sigmoid, Tanh
@@ -58,13 +59,9 @@ from .losses import (
 from .model import MLP
 from .optim import SGD, Adam
 from .regularization import L1, L2
-from .plots import (
-    plot_decision_boundary,
-    plot_history,
-    plot_loss_contours,
-    plot_probability_scatter,
-    scatter_classes,
-)
+from .loss_plots import plot_history, plot_loss_contours
+from .plots import plot_decision_boundary, plot_probability_scatter, scatter_classes
+from .unit_plots import plot_hidden_units
 from .history import History, TrainingDiverged
 from .train import train
 

@@ -184,69 +184,6 @@ def make_blobs(n=500, noise=0.0, seed=0):
     return X, y
 
 
-def _playground_plane(n, noise, seed):
-    """Playground's regression points: uniform in [-6, 6]^2, and a noisy copy
-    (each coordinate plus ``U(-6, 6) * noise``) that the target is computed on."""
-    n = check_int(n, "n", minimum=1)
-    noise = check_number(noise, "noise", low=0.0, high=0.5)
-    rng = np.random.default_rng(seed)
-    X = rng.uniform(-6, 6, size=(n, 2))
-    return X, X + rng.uniform(-6, 6, size=X.shape) * noise
-
-
-def make_plane(n=500, noise=0.0, seed=0):
-    """Playground's "plane" regression: target ``y = (x1 + x2) / 10`` (in [-1.2, 1.2]),
-    computed on a noisy copy of the point (noise in [0, 0.5]); the clean point is kept.
-    Returns X (N, 2), y (N,) float64."""
-    X, noisy = _playground_plane(n, noise, seed)
-    return X, noisy.sum(axis=1) / 10
-
-
-GAUSSIANS = [(-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1)]
-
-
-def make_gaussian_regression(n=500, noise=0.0, seed=0):
-    """Playground's "gaussian" regression: six bumps (centre, sign) in ``GAUSSIANS``.
-
-    Each bump is ``sign * max(1 - d / 2, 0)`` at distance d from its centre; the target
-    is the bump of largest size there (in [-1, 1]), computed on a noisy copy of the
-    point (noise in [0, 0.5]). Returns X (N, 2), y (N,) float64.
-    """
-    X, noisy = _playground_plane(n, noise, seed)
-    centres, signs = np.array([g[:2] for g in GAUSSIANS], float), np.array([g[2] for g in GAUSSIANS], float)
-    d = np.linalg.norm(noisy[:, None, :] - centres[None, :, :], axis=2)  # (N, 6)
-    bumps = signs * np.clip(1 - d / 2, 0, 1)
-    return X, bumps[np.arange(len(X)), np.argmax(np.abs(bumps), axis=1)]
-
-
-FEATURES = {
-    "x1": lambda x1, x2: x1, "x2": lambda x1, x2: x2,
-    "x1^2": lambda x1, x2: x1 ** 2, "x2^2": lambda x1, x2: x2 ** 2, "x1*x2": lambda x1, x2: x1 * x2,
-    "sin(x1)": lambda x1, x2: np.sin(x1), "sin(x2)": lambda x1, x2: np.sin(x2),
-}
-
-
-def make_features(X, features=("x1", "x2")):
-    """The input columns computed from points in the plane, as TensorFlow Playground offers.
-
-    - X: (N, 2) points (x1, x2).
-    - features: names from ``FEATURES``: "x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)",
-      "sin(x2)", in the order wanted. With ("x1^2", "x2^2") a straight line in the new
-      columns is a circle in the plane.
-    Returns F (N, len(features)) float64, a new array.
-    """
-    X = as_float_array(X, "X", ndim=2)
-    if X.shape[1] != 2:
-        raise ValueError(f"X must hold points in the plane, shape (N, 2), got {describe(X)}")
-    if isinstance(features, str) or not hasattr(features, "__iter__"):
-        raise TypeError(f"features must be a tuple of names from {list(FEATURES)}, got {features!r}")
-    features = tuple(features)
-    unknown = [f for f in features if f not in FEATURES]
-    if unknown or not features or len(set(features)) != len(features):
-        raise ValueError(f"features must be distinct names from {list(FEATURES)}, at least one; got {features!r}")
-    return np.column_stack([FEATURES[f](X[:, 0], X[:, 1]) for f in features])
-
-
 def confusion_matrix(y_true, y_pred, classes):
     """Counts (C, C): entry [i, j] is how many examples of class i were predicted as j."""
     y_true = as_labels(y_true, "y_true", classes)

@@ -329,13 +329,13 @@ def test_gaussian_regression_bumps_by_hand():
     X, y = nnlib.make_gaussian_regression(500, seed=2)
     assert np.all(np.abs(y) <= 1)
     # At (-4, 2.5) the bump of sign +1; 1 away from (0, -2.5) the bump of sign +1 is 1 - 1/2.
-    for (cx, cy, sign) in nnlib.data.GAUSSIANS:
+    for (cx, cy, sign) in nnlib.regression_data.GAUSSIANS:
         near = np.hypot(X[:, 0] - cx, X[:, 1] - cy) < 0.5
         assert np.all(np.sign(y[near]) == sign)
-    far = np.min([np.hypot(X[:, 0] - cx, X[:, 1] - cy) for cx, cy, _ in nnlib.data.GAUSSIANS], axis=0) >= 2
+    far = np.min([np.hypot(X[:, 0] - cx, X[:, 1] - cy) for cx, cy, _ in nnlib.regression_data.GAUSSIANS], axis=0) >= 2
     assert np.all(y[far] == 0) and far.sum() > 50
     d = np.hypot(X[:, 0] - 0, X[:, 1] + 2.5)
-    only = (d < 2) & (np.min([np.hypot(X[:, 0] - cx, X[:, 1] - cy) for cx, cy, _ in nnlib.data.GAUSSIANS
+    only = (d < 2) & (np.min([np.hypot(X[:, 0] - cx, X[:, 1] - cy) for cx, cy, _ in nnlib.regression_data.GAUSSIANS
                               if (cx, cy) != (0, -2.5)], axis=0) >= 2)
     np.testing.assert_allclose(y[only], 1 - d[only] / 2)
 

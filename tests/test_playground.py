@@ -127,7 +127,7 @@ def test_repr_lists_every_control_value(default):
 # -- features -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("feature", list(nnlib.data.FEATURES))
+@pytest.mark.parametrize("feature", list(nnlib.features.FEATURES))
 def test_each_feature_becomes_an_input_of_the_network(feature):
     pg = nnlib.Playground(epochs=10)
     pg.controls["features"].toggles[feature].value = not pg.controls["features"].toggles[feature].value

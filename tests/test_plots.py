@@ -5,7 +5,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import nnlib
-from nnlib import plots
+from nnlib import plots, unit_plots
 
 
 @pytest.fixture(scope="module")
@@ -146,17 +146,17 @@ def test_history_plot_of_a_diverged_run_is_finite_and_titled_with_the_epoch():
 def test_hidden_layer_outputs_are_the_activations_after_each_hidden_layer():
     X, _ = nnlib.make_xor(20, seed=0)
     model = nnlib.MLP([2, 5, 3, 1], activation="tanh", seed=0)
-    h1, h2 = plots.hidden_layer_outputs(model, X)
+    h1, h2 = unit_plots.hidden_layer_outputs(model, X)
     d1, _, d2, _, _ = model.layers
     np.testing.assert_allclose(h1, np.tanh(X @ d1.W + d1.b))
     np.testing.assert_allclose(h2, np.tanh(h1 @ d2.W + d2.b))
-    assert plots.hidden_layer_outputs(nnlib.MLP([2, 1], seed=0), X) == []
+    assert unit_plots.hidden_layer_outputs(nnlib.MLP([2, 1], seed=0), X) == []
 
 
 def test_hidden_units_view_has_one_tile_per_unit_in_one_image():
     X, _ = nnlib.make_xor(20, seed=0)
     model = nnlib.MLP([2, 5, 3, 1], activation="relu", seed=0)
-    ax = plots.plot_hidden_units(model, X, ax=new_ax(), resolution=10)
+    ax = unit_plots.plot_hidden_units(model, X, ax=new_ax(), resolution=10)
     (image,) = ax.images
     tiles = np.asarray(image.get_array())
     assert tiles.shape == (2 * 13, 5 * 13)
@@ -169,7 +169,7 @@ def test_hidden_units_view_has_one_tile_per_unit_in_one_image():
 def test_hidden_units_view_outlines_the_circle_on_every_tile_and_has_a_scale():
     X, _ = nnlib.make_circle(50, seed=0)
     model = nnlib.MLP([2, 4, 3, 1], activation="tanh", seed=0)
-    ax = plots.plot_hidden_units(model, X, ax=new_ax(), resolution=10, circle=(0.0, 0.0, 0.5))
+    ax = unit_plots.plot_hidden_units(model, X, ax=new_ax(), resolution=10, circle=(0.0, 0.0, 0.5))
     outlines = ax.patches
     assert len(outlines) == 4 + 3  # one per unit, none where a layer has no unit
     _, xs, ys = plots.grid_over(X, 10)
@@ -180,7 +180,7 @@ def test_hidden_units_view_outlines_the_circle_on_every_tile_and_has_a_scale():
     assert first.width == pytest.approx(1.0 / dx)
     (bar_ax,) = ax.child_axes  # the bar sits beside the image, inside the axes' box
     assert [t.get_text() for t in bar_ax.get_yticklabels()] == ["most negative", "0", "largest"]
-    relu = plots.plot_hidden_units(nnlib.MLP([2, 3, 1], activation="relu", seed=0), X, ax=new_ax(), resolution=8)
+    relu = unit_plots.plot_hidden_units(nnlib.MLP([2, 3, 1], activation="relu", seed=0), X, ax=new_ax(), resolution=8)
     (bar_ax,) = relu.child_axes
     assert [t.get_text() for t in bar_ax.get_yticklabels()] == ["0", "largest"]
     assert len(relu.patches) == 0  # no circle asked for
@@ -206,9 +206,9 @@ def test_a_row_of_plots_shares_one_probability_bar(trained):
 
 def test_hidden_units_view_without_hidden_layers_or_with_nan_says_so():
     X, _ = nnlib.make_xor(20, seed=0)
-    ax = plots.plot_hidden_units(nnlib.MLP([2, 1], seed=0), X, ax=new_ax())
+    ax = unit_plots.plot_hidden_units(nnlib.MLP([2, 1], seed=0), X, ax=new_ax())
     assert len(ax.images) == 0 and ax.texts[0].get_text() == "no hidden layer"
-    ax = plots.plot_hidden_units(broken_model(), X, ax=new_ax())
+    ax = unit_plots.plot_hidden_units(broken_model(), X, ax=new_ax())
     assert len(ax.images) == 0 and "not finite" in ax.texts[0].get_text()
 
 
@@ -243,14 +243,14 @@ def test_grid_between_spans_the_rectangle():
 def test_hidden_units_image_puts_layer_1_on_top_and_says_why_when_empty():
     X, _ = nnlib.make_xor(20, seed=0)
     model = nnlib.MLP([2, 4, 2, 1], activation="sigmoid", seed=0)
-    image, why = plots.hidden_units_image(model, X, resolution=6, max_units=3)
+    image, why = unit_plots.hidden_units_image(model, X, resolution=6, max_units=3)
     assert why is None and image.shape == (2 * 9, 3 * 9)
     grid, _, _ = plots.grid_over(X, 6)
-    h1, h2 = plots.hidden_layer_outputs(model, grid)
+    h1, h2 = unit_plots.hidden_layer_outputs(model, grid)
     top_left = image[9:15, 0:6]  # layer 1, unit 1: scaled so that its largest output is 1
     np.testing.assert_allclose(top_left, h1[:, 0].reshape(6, 6) / h1[:, 0].max())
     assert np.all(np.isnan(image[0:6, 2 * 9:]))  # layer 2 has no third unit
-    positions, labels = plots.layer_ticks(2, 6)
+    positions, labels = unit_plots.layer_ticks(2, 6)
     assert positions == [9 + 3, 3] and labels == ["layer 1", "layer 2"]
-    assert plots.hidden_units_image(nnlib.MLP([2, 1], seed=0), X) == (None, "no hidden layer")
-    assert plots.hidden_units_image(broken_model(), X) == (None, plots.NOT_FINITE)
+    assert unit_plots.hidden_units_image(nnlib.MLP([2, 1], seed=0), X) == (None, "no hidden layer")
+    assert unit_plots.hidden_units_image(broken_model(), X) == (None, plots.NOT_FINITE)

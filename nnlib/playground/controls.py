@@ -11,7 +11,7 @@ import ipywidgets as w
 import numpy as np
 import traitlets
 
-from .. import data
+from ..features import FEATURES, make_features
 from .setup import DATASETS, LOSSES
 
 WIDE = {"description_width": "initial"}  # the whole description shown, never cut short
@@ -44,17 +44,17 @@ def steps(low, high, step):
 
 
 class FeatureColumn(w.VBox):
-    """A toggle per input feature of ``data.FEATURES``; ``value`` is the tuple switched on."""
+    """A toggle per input feature of ``FEATURES``; ``value`` is the tuple switched on."""
 
     value = traitlets.Tuple()
 
     def __init__(self, value=("x1", "x2")):
         self.toggles = {name: w.ToggleButton(description=name, tooltip=f"use {name} as an input",
-                                             layout=w.Layout(width="70px")) for name in data.FEATURES}
+                                             layout=w.Layout(width="70px")) for name in FEATURES}
         # HTML holding an <img> with its alt text (an Image widget has none to give).
-        self.images = {name: w.HTML(layout=w.Layout(width="30px")) for name in data.FEATURES}
+        self.images = {name: w.HTML(layout=w.Layout(width="30px")) for name in FEATURES}
         super().__init__([w.HTML("<b>features</b>")]
-                         + [w.HBox([self.images[n], self.toggles[n]]) for n in data.FEATURES])
+                         + [w.HBox([self.images[n], self.toggles[n]]) for n in FEATURES])
         self.value = tuple(value)
         for toggle in self.toggles.values():
             toggle.observe(self._toggled, names="value")
@@ -62,8 +62,8 @@ class FeatureColumn(w.VBox):
     @traitlets.validate("value")
     def _valid(self, proposal):
         chosen = tuple(proposal["value"])
-        data.make_features(np.zeros((1, 2)), chosen)  # a clear error for unknown names
-        return tuple(name for name in data.FEATURES if name in chosen)
+        make_features(np.zeros((1, 2)), chosen)  # a clear error for unknown names
+        return tuple(name for name in FEATURES if name in chosen)
 
     @traitlets.observe("value")
     def _show(self, change):

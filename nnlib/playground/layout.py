@@ -5,7 +5,8 @@ import html
 
 import ipywidgets as w
 
-from .. import data, plots
+from .. import plots
+from ..features import FEATURES, make_features
 from .canvas import png_output
 from .diagram import TILE, png_bytes, tile_colours, unit_tiles
 
@@ -59,9 +60,9 @@ class Parts:
         if limits == self._limits:
             return
         grid, _, _ = plots.grid_between(*limits, TILE)
-        tiles = unit_tiles(data.make_features(grid, tuple(data.FEATURES)))
+        tiles = unit_tiles(make_features(grid, tuple(FEATURES)))
         column = self.box.children[0].children[1]
-        for name, tile in zip(data.FEATURES, tiles):
+        for name, tile in zip(FEATURES, tiles):
             uri = base64.b64encode(png_bytes(tile_colours(tile))).decode("ascii")
             column.images[name].value = (f'<img src="data:image/png;base64,{uri}" width="24" height="24" '
                                          f'alt="heatmap of {html.escape(name)} over the plane">')

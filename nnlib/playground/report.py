@@ -8,7 +8,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from .. import data, plots
+from .. import data, plots, unit_plots
+from ..features import make_features
 from ..losses import mse_loss
 from . import setup
 from .diagram import TILE, Diagram, unit_tiles
@@ -64,9 +65,9 @@ def diagram(model, features, task, splits):
     """The network's picture: each feature, hidden unit and output over the plane."""
     limits = plots.round_limits(np.vstack([splits[0], splits[2]]))
     grid, _, _ = plots.grid_between(*limits, TILE)
-    F = data.make_features(grid, features)
+    F = make_features(grid, features)
     with np.errstate(over="ignore", invalid="ignore"):
-        hidden = plots.hidden_layer_outputs(model, F)
+        hidden = unit_plots.hidden_layer_outputs(model, F)
         out = setup.outputs(model, features, task, grid)
     columns = [list(zip(features, unit_tiles(F)))]
     for k, H in enumerate(hidden, start=1):

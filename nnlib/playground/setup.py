@@ -8,7 +8,8 @@ from collections import namedtuple
 
 import numpy as np
 
-from .. import data, layers, loss_layers, plots
+from .. import data, layers, loss_layers, plots, regression_data
+from ..features import make_features
 from ..model import MLP
 from ..optim import SGD, Adam
 from ..validation import as_float_array, describe
@@ -86,7 +87,8 @@ def make_splits(v, own=None):
         X, y, task = own
         return data.train_val_split(X, y, val_fraction=v["val_fraction"], seed=v["data_seed"]), task, len(X)
     name, kwargs, balance = _data_call(v)
-    make = getattr(data, name)
+    # Regression sets (no classes) live apart from the classification ones.
+    make = getattr(regression_data if DATASETS[v["dataset"]][2] == 0 else data, name)
     X, y = make(**kwargs)
     n = made = kwargs["n"]
     if balance:
@@ -135,7 +137,7 @@ def network(v, task):
 def outputs(model, features, task, grid):
     """What the model says at the points ``grid`` (M, 2): probability of class 1 (M,),
     class probabilities (M, C) or the regression's output (M,); None if not finite."""
-    F = data.make_features(grid, features)
+    F = make_features(grid, features)
     with np.errstate(over="ignore", invalid="ignore"):
         if task.kind == "binary":
             return plots.probability_of_class_1(model, F)

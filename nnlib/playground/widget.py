@@ -7,6 +7,7 @@ import asyncio
 import time
 import warnings
 
+from ..features import make_features
 from ..history import TrainingDiverged
 from ..train import train
 from ..widgets import Shown
@@ -128,7 +129,7 @@ class Playground(Shown):
             for name in ("noise", "n_points", "positive_fraction"):
                 self.controls[name].disabled = self.own is not None or (
                     name == "positive_fraction" and self.task.kind != "binary")
-            self.inputs = [setup.data.make_features(self.data[i], v["features"]) for i in (0, 2)]
+            self.inputs = [make_features(self.data[i], v["features"]) for i in (0, 2)]
             self.model, self.loss, self.optimizer = setup.network(v, self.task)
             self.snapshots = {0: self.model.get_weights()}
             self.history = self._train(v["epochs"], fresh=True)
