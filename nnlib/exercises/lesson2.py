@@ -37,7 +37,7 @@ def _mse_cases():
 
 
 MSE_MISTAKES = [
-    (lambda X, w, y: 1 / len(y) * X.T @ (X @ w - y), "The 2 is missing: the derivative of e**2 is 2 e."),
+    (lambda X, w, y: 1 / len(y) * X.T @ (X @ w - y), "The 2 is missing: the derivative of r**2 is 2 r."),
     (lambda X, w, y: 2 * X.T @ (X @ w - y), "The 1/N is missing: the loss is a mean, so its gradient is too."),
     (lambda X, w, y: 2 / len(y) * X.T @ (y - X @ w),
      "The sign is flipped: with the error X @ w - y, the gradient is +2/N X.T @ error."),
@@ -191,7 +191,7 @@ def check_largest_learning_rate(answer):
 EXERCISES = [
     Exercise("2.mse_gradient", 2, "the gradient of the mean squared error", "code",
              check_mse_gradient, lambda: mse_gradient,
-             hint="With the error e = X @ w - y (N,), the gradient is 2/N X.T @ e, one entry per weight (D,).",
+             hint="With the error r = X @ w - y (N,), the gradient is 2/N X.T @ r, one entry per weight (D,).",
              source_of=(mse_gradient,)),
     Exercise("2.gradient_descent", 2, "gradient descent on the mean squared error", "code",
              check_gradient_descent, lambda: gradient_descent,
