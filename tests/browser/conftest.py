@@ -245,9 +245,15 @@ def playground_app(browser_context, voila):
     page.on("pageerror", lambda e: errors.append(str(e)))
     start = time.monotonic()
     page.goto(voila.page_url(), wait_until="domcontentloaded", timeout=APP_TIMEOUT)
-    panel = page.locator(".nnlib-panel.nnlib-playground")
     try:
-        panel.locator(".nnlib-figure img").wait_for(timeout=APP_TIMEOUT)
+        # The figure, or an error in its place (a cell that raised): whichever comes first.
+        page.wait_for_function("""() => !!document.querySelector('.nnlib-playground .nnlib-figure img')
+            || !!document.querySelector('.jp-OutputArea-output[data-mime-type*="error"], '
+                                        + '.jp-OutputArea-output[data-mime-type*="stderr"]')
+            || document.body.innerText.includes('There was an error when executing cell')""",
+            timeout=APP_TIMEOUT, polling=250)
+        if not page.locator(".nnlib-playground .nnlib-figure img").count():
+            raise AssertionError("the playground app shows an error: " + page.locator("body").inner_text()[-1500:])
     except Exception as e:
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=SCREENSHOTS / "playground-app-failure.png")

@@ -201,9 +201,11 @@ class Voila(Lab):
         env, _ = _isolated_env(self.base)
 
         def command(port):
-            # The same server as `make playground`, on its own port, with a token we know.
+            # The same server as `make playground`, on its own port, with a token we know,
+            # and a failing cell's traceback shown on the page, for the test to report.
             return [_python(), "-m", "voila", "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
-                    "--Voila.port_retries=0", f"--token={self.token}", str(self.root / "playground.ipynb")]
+                    "--Voila.port_retries=0", f"--token={self.token}", "--show_tracebacks=True",
+                    str(self.root / "playground.ipynb")]
 
         # A static file answers once the server is up; the page itself would start a kernel.
         return self._launch(command, env, cwd=self.root, ready_path="/voila/static/voila.js")

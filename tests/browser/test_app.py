@@ -1,6 +1,6 @@
 """The standalone playground (`make playground`): Voila serves app/playground.ipynb alone.
 
-The page shows the playground and none of the notebook's code; ArrowRight on a slider
+The page shows the playground and none of the notebook's code; a key press on a control
 retrains (the status and the figure change); the server refuses anyone without its token.
 """
 
@@ -30,7 +30,7 @@ def _status(panel):
     return (panel.locator(".nnlib-status").inner_text() or "").strip()
 
 
-def test_app_shows_the_playground_alone_and_a_slider_retrains(playground_app, voila):
+def test_app_shows_the_playground_alone_and_a_control_retrains(playground_app, voila):
     page = playground_app
     panel = page.locator(".nnlib-panel.nnlib-playground")
     assert panel.count() == 1, f"expected one playground on the page, found {panel.count()}"
@@ -41,15 +41,24 @@ def test_app_shows_the_playground_alone_and_a_slider_retrains(playground_app, vo
     before = {"status": _status(panel), "image": panel.locator(".nnlib-figure img").get_attribute("src")}
     assert before["status"], "the playground's status line is empty"
 
-    # The noise slider makes new data: a retrain whatever the network is.
+    # The noise control makes new data: a retrain whatever the network is. It is moved
+    # from the keyboard, as a person would: ArrowRight on a slider, ArrowDown on a dropdown.
     label = page.locator("label.widget-label", has_text=re.compile(r"^\s*noise\s*$"))
-    slider = panel.locator(".widget-slider").filter(has=label)
-    assert slider.count() == 1, f"expected one slider described 'noise', found {slider.count()}"
-    handle = slider.locator(".noUi-handle")
-    noise = float(slider.locator(".widget-readout").inner_text())
-    key = "ArrowLeft" if handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax") else "ArrowRight"
-    handle.focus()
-    handle.press(key)
+    control = panel.locator(".widget-slider, .widget-dropdown").filter(has=label)
+    assert control.count() == 1, f"expected one slider or dropdown described 'noise', found {control.count()}"
+    if control.locator(".noUi-handle").count():
+        target = control.locator(".noUi-handle")
+        read = lambda: control.locator(".widget-readout").inner_text()
+        at_end = target.get_attribute("aria-valuenow") == target.get_attribute("aria-valuemax")
+        key = "ArrowLeft" if at_end else "ArrowRight"
+    else:
+        target = control.locator("select")
+        read = target.input_value
+        at_end = target.evaluate("s => s.selectedIndex === s.options.length - 1")
+        key = "ArrowUp" if at_end else "ArrowDown"
+    noise = read()
+    target.focus()
+    target.press(key)
     try:
         page.wait_for_function(
             """([node, before]) => {
@@ -60,9 +69,9 @@ def test_app_shows_the_playground_alone_and_a_slider_retrains(playground_app, vo
             }""", arg=[panel.element_handle(), before], timeout=RETRAIN_TIMEOUT, polling=200)
     except Exception as e:
         raise AssertionError(
-            f"{key} on the 'noise' slider did not retrain within {RETRAIN_TIMEOUT / 1000:.0f} s: status "
+            f"{key} on the 'noise' control did not retrain within {RETRAIN_TIMEOUT / 1000:.0f} s: status "
             f"{before['status']!r} -> {_status(panel)!r}; Voila's log:\n{voila.log_tail()}") from e
-    assert float(slider.locator(".widget-readout").inner_text()) != noise, f"the noise stayed {noise}"
+    assert read() != noise, f"the noise stayed {noise}"
     assert not page.nnlib_page_errors, f"errors on the page: {page.nnlib_page_errors[:3]}"
 
 
