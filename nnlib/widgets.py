@@ -7,10 +7,17 @@ shown as a side effect), then replaces the Output's contents with it. Displaying
 panel shows only the widget, whose text form is stable.
 
 Every control has an accessible name, what a screen reader says when it has focus:
-a control given without a ``description`` gets its name in the panel as one.
+a control given without a ``description`` gets its name in the panel as one. The
+handle of an ipywidgets slider has none to give (a screen reader says only "slider"),
+so a panel shows a slider as a number box with the slider's description and range,
+linked to it both ways. Every figure is shown as an image with a text alternative.
 
 Lesson 6's ``Playground`` lives in the package ``nnlib.playground``.
 """
+
+import base64
+import html
+import io
 
 import ipywidgets as w
 from matplotlib.figure import Figure
@@ -39,14 +46,17 @@ class Panel(Shown):
     - draw: function ``draw(fig, **values) -> str``; it draws on the empty Figure ``fig``
       and returns the status text (or None). ``values`` maps control names to values.
     - figsize: size of the figure in inches.
+    - alt: what the figure shows, for a screen reader (its text alternative); the
+      status line is added to it. Default: the title, or "figure".
 
     Attributes for tests and curious learners: ``controls``, ``figure`` (the last
     Figure drawn), ``status`` (its text), ``widget`` (the ipywidgets box).
     """
 
-    def __init__(self, controls, draw, figsize=(8, 3.5), title=None):
-        self.controls = dict(controls)
+    def __init__(self, controls, draw, figsize=(8, 3.5), title=None, alt=None):
+        self.controls = {name: _named(control) for name, control in dict(controls).items()}
         self.draw = draw
+        self.alt = alt or title or "figure"
         self.figsize = figsize
         self.out = w.Output()
         self.status_label = w.HTML()
@@ -82,5 +92,34 @@ class Panel(Shown):
         self.figure = fig
         self.status = status or ""
         self.status_label.value = self.status
-        self.out.outputs = ()
-        self.out.append_display_data(fig)
+        self.out.outputs = (figure_output(fig, f"{self.alt}: {self.status}" if self.status else self.alt),)
+
+
+def figure_output(fig, alt):
+    """The Output widget's entry for a Figure: an HTML <img> with ``alt`` as its text
+    alternative, which front ends show first, and the same PNG on its own."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    png = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return {
+        "output_type": "display_data",
+        "data": {"text/html": f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}">',
+                 "image/png": png,
+                 "text/plain": repr(fig)},
+        "metadata": {},
+    }
+
+
+def _named(control):
+    """``control``, or for a slider a number box standing in for it (see the module doc)."""
+    if isinstance(control, w.FloatLogSlider):
+        box = w.BoundedFloatText(min=control.base ** control.min, max=control.base ** control.max,
+                                 step=control.value / 10)
+    elif isinstance(control, (w.IntSlider, w.FloatSlider)):
+        box = (w.BoundedIntText if isinstance(control, w.IntSlider) else w.BoundedFloatText)(
+            min=control.min, max=control.max, step=control.step)
+    else:
+        return control
+    box.value, box.description, box.style = control.value, control.description, control.style
+    w.link((control, "value"), (box, "value"))
+    return box

@@ -112,7 +112,7 @@ def test_the_learning_rate_is_offered_and_announced_as_its_value(default):
 def test_panel_gives_each_control_a_name():
     slider, box = w.FloatSlider(), w.Checkbox()
     panel = nnlib.Panel({"angle": slider, "standardise": box}, lambda fig, **v: "ok")
-    assert slider.description == "angle" and box.description == "standardise"
+    assert panel.controls["angle"].description == "angle" and box.description == "standardise"
     assert nnlib.Panel({"w": w.FloatSlider(description="weight")}, lambda fig, **v: None).controls["w"].description == "weight"
     assert panel.status == "ok"
 
