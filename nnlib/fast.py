@@ -75,8 +75,10 @@ class Trainer:
         value, dout, right = self.loss.value_grad_right(out, rows)
         if not np.isfinite(value):
             return None
-        for op in reversed(self.ops):
-            dout = op.backward(dout, want_dX=op is not self.ops[0])
+        for k, rows in enumerate(_blocks(len(dout))):
+            d = dout[rows]
+            for op in reversed(self.ops):
+                d = op.backward(d, rows, first=k == 0, want_dX=op is not self.ops[0])
         penalty = 0.0
         if self.regularization is not None:
             penalty = self.regularization.penalty(self.weights)
@@ -92,9 +94,26 @@ class Trainer:
         return None if not np.isfinite(value) else (value, right)
 
     def _forward(self, X):
+        """The layers' outputs for X (N, D), in blocks of rows: a block of each layer's output
+        is still in the cache when the next layer reads it (a whole (N, H) array is not)."""
+        outs = []
         for op in self.ops:
-            X = op.forward(X)
-        return X
+            outs.append(op.start(X if not outs else outs[-1]))
+        for rows in _blocks(len(X)):
+            for op in self.ops:
+                op.forward(rows)
+        return outs[-1]
+
+
+BLOCK_ROWS = 1024  # 1024 x 64 float64 numbers are 512 KB: a core's cache holds a few
+_BLOCKS = {}
+
+
+def _blocks(n):
+    """Row slices of at most BLOCK_ROWS rows covering range(n)."""
+    if n not in _BLOCKS:
+        _BLOCKS[n] = [slice(i, min(i + BLOCK_ROWS, n)) for i in range(0, n, BLOCK_ROWS)]
+    return _BLOCKS[n]
 
 
 def _pack(dense, dtype):
@@ -143,57 +162,64 @@ class _Buffers:
 
 
 class _Dense:
+    """``start(X)`` keeps the input and gives the (N, H) output array; ``forward(rows)``
+    fills its rows; ``backward(dout, rows, first, want_dX)`` adds the block's share to dW
+    and db (sets it, for the first block) and gives the block's dX."""
+
     def __init__(self, layer):
         self.layer = layer
-        self.out = _Buffers(layer.n_out, layer.W.dtype)
-        self.dX = _Buffers(layer.n_in, layer.W.dtype)
+        self.outs = _Buffers(layer.n_out, layer.W.dtype)
+        self.dX = np.empty((BLOCK_ROWS, layer.n_in), dtype=layer.W.dtype)
 
-    def forward(self, X):
-        self.X = X
-        out = np.matmul(X, self.layer.W, out=self.out.get(len(X)))
+    def start(self, X):
+        self.X, self.out = X, self.outs.get(len(X))
+        return self.out
+
+    def forward(self, rows):
+        out = np.matmul(self.X[rows], self.layer.W, out=self.out[rows])
         out += self.layer.b
-        return out
 
-    def backward(self, dout, want_dX):
-        layer, X = self.layer, self.X
+    def backward(self, dout, rows, first, want_dX):
+        layer, X = self.layer, self.X[rows]
         # With few inputs (the lessons' 2), dW = X.T @ dout is faster one row at a time,
         # as products of one column of X with dout: BLAS handles a (2, N) matrix poorly.
-        if layer.n_in <= 4:
-            for j in range(layer.n_in):
-                np.matmul(X[:, j], dout, out=layer.dW[j])
-        else:
-            np.matmul(X.T, dout, out=layer.dW)
         # db = dout.sum(0), but numpy sums a tall, narrow array one row at a time: the
-        # same sum as a product with a row of ones goes through BLAS, several times faster.
-        np.matmul(_ones(len(dout), dout.dtype), dout, out=layer.db)
+        # same sum as a product with a column of ones goes through BLAS, several times faster.
+        pairs = [(X.T, layer.dW)] if layer.n_in > 4 else [(X[:, j], layer.dW[j]) for j in range(layer.n_in)]
+        for a, into in pairs + [(_ones(len(dout), dout.dtype), layer.db)]:
+            if first:
+                np.matmul(a, dout, out=into)
+            else:
+                into += a @ dout
         if not want_dX:
             return None
-        dX = self.dX.get(len(dout))
+        dX = self.dX[:len(dout)]
         if layer.n_out == 1:
             return np.multiply(dout, layer.W[:, 0], out=dX)  # a column times a row
         return np.matmul(dout, layer.W.T, out=dX)
 
 
 class _Activation:
-    """An elementwise layer. Forward writes over its input when that is a Dense output
-    (a buffer of ours); backward multiplies ``dout`` (also ours) by the slope in place."""
+    """An elementwise layer. Its output is written over its input when that is a Dense
+    output (an array of ours), else into its own; backward multiplies ``dout`` (also
+    ours: the loss's gradient or a Dense's dX block) by the slope in place."""
 
     def __init__(self, in_place):
-        self.in_place, self.out, self.slope = in_place, None, None
+        self.in_place, self.outs, self.slope = in_place, None, None
 
-    def _buffer(self, name, like):
-        a = getattr(self, name)
-        if a is None or a.shape != like.shape:
-            a = np.empty_like(like)
-            setattr(self, name, a)
-        return a
+    def start(self, X):
+        if not self.in_place and (self.outs is None or self.outs.width != X.shape[1] or self.outs.dtype != X.dtype):
+            self.outs = _Buffers(X.shape[1], X.dtype)
+        self.X, self.out = X, X if self.in_place else self.outs.get(len(X))
+        return self.out
 
-    def forward(self, z):
-        self.out = z if self.in_place else self._buffer("out", z)
-        return self.apply(z, self.out)
+    def forward(self, rows):
+        self.apply(self.X[rows], self.out[rows])
 
-    def backward(self, dout, want_dX):
-        dout *= self.slope_of(self.out, self._buffer("slope", dout))
+    def backward(self, dout, rows, first, want_dX):
+        if self.slope is None or self.slope.shape[1] != dout.shape[1] or self.slope.dtype != dout.dtype:
+            self.slope = np.empty((BLOCK_ROWS, dout.shape[1]), dtype=dout.dtype)
+        dout *= self.slope_of(self.out[rows], self.slope[:len(dout)])
         return dout
 
 

@@ -66,6 +66,23 @@ def test_fast_and_plain_paths_give_the_same_history_and_weights(activation, loss
         np.testing.assert_allclose(p, q, rtol=1e-11, atol=1e-13, err_msg=name)
 
 
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+def test_many_rows_run_in_blocks_with_the_plain_numbers(activation):
+    # More rows than a block: forward and backward go block by block, and dW, db add up
+    # the blocks' shares (in another order than one big product, so to rounding).
+    rng = np.random.default_rng(1)
+    n = 2 * fast.BLOCK_ROWS + 77
+    X = rng.normal(size=(n, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    runs = []
+    for cls in (nnlib.MLP, PlainMLP):
+        model = cls([2, 6, 5, 1], activation=activation, seed=2)
+        runs.append((model, nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.3, momentum=0.9), 8)))
+    np.testing.assert_allclose(runs[0][1].loss, runs[1][1].loss, rtol=1e-12)
+    for (name, p, _), (_, q, _) in zip(runs[0][0].parameters(), runs[1][0].parameters()):
+        np.testing.assert_allclose(p, q, rtol=1e-10, atol=1e-13, err_msg=name)
+
+
 def test_the_fast_path_is_chosen_only_for_nnlibs_own_classes():
     X, y = data("binary")
 
