@@ -261,3 +261,25 @@ def test_plots_and_predict_proba_run_a_model_of_the_learners_layers():
     assert 20 * 20 in calls  # the boundary is the learner's forward over a 20 x 20 grid
     np.testing.assert_allclose(np.asarray(ax.images[0].get_array()).ravel()[:3],
                                model.predict_proba(nnlib.plots.grid_over(X, 20)[0])[:3])
+
+
+def test_a_relu_subclass_backward_is_what_trains_and_what_gradient_check_checks():
+    calls = []
+
+    class LeakyBackwardReLU(nnlib.ReLU):
+        """Lets a tenth of the gradient through where z <= 0: a different layer, knowingly."""
+
+        def backward(self, dout):
+            calls.append(len(dout))
+            return dout * np.where(self.z > 0, 1.0, 0.1)
+
+    X, y = data("binary", n=50)
+    plain = nnlib.MLP([2, 4, 1], activation="relu", seed=0)
+    mine = nnlib.MLP([2, 4, 1], activation="relu", seed=0)
+    mine.layers[1] = LeakyBackwardReLU()
+    for model in (plain, mine):
+        nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.5), 10)
+    assert calls == [50] * 10
+    assert not np.allclose(mine.layers[0].W, plain.layers[0].W)
+    # Its backward disagrees with its forward wherever z < 0: the gradient check says so.
+    assert nnlib.gradient_check(mine, X[:8], y[:8], nnlib.BCEWithLogitsLoss()).max() > 1e-3
