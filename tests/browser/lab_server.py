@@ -155,7 +155,8 @@ class Lab:
             return ""
 
     def stop(self):
-        """Shut down cleanly through the API; return the processes that outlived it."""
+        """Ask the server to stop, then make sure it and its kernels did; return the
+        processes that outlived it."""
         if self.process is None or self.process.poll() is not None:
             return []
         import psutil  # a dependency of ipykernel, so always next to JupyterLab
@@ -164,10 +165,7 @@ class Lab:
             children = psutil.Process(self.process.pid).children(recursive=True)
         except psutil.NoSuchProcess:
             children = []
-        try:
-            self.request("/api/shutdown", method="POST")
-        except OSError:
-            pass
+        self._ask_to_stop()
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -184,6 +182,13 @@ class Lab:
             except psutil.NoSuchProcess:
                 pass
         return alive
+
+    def _ask_to_stop(self):
+        """JupyterLab shuts down cleanly through its API."""
+        try:
+            self.request("/api/shutdown", method="POST")
+        except OSError:
+            pass
 
 
 class Voila(Lab):
@@ -213,29 +218,9 @@ class Voila(Lab):
     def page_url(self):
         return f"{self.url}/?token={self.token}"
 
-    def stop(self):
+    def _ask_to_stop(self):
         """Voila has no shutdown API: SIGTERM makes it shut its kernels down and exit."""
-        if self.process is None or self.process.poll() is not None:
-            return []
-        import psutil
-
-        try:
-            children = psutil.Process(self.process.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            children = []
         self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        _, alive = psutil.wait_procs(children, timeout=10)
-        for p in alive:
-            try:
-                p.kill()
-            except psutil.NoSuchProcess:
-                pass
-        return alive
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
