@@ -181,12 +181,9 @@ class _Dense:
 
     def backward(self, dout, rows, first, want_dX):
         layer, X = self.layer, self.X[rows]
-        # With few inputs (the lessons' 2), dW = X.T @ dout is faster one row at a time,
-        # as products of one column of X with dout: BLAS handles a (2, N) matrix poorly.
         # db = dout.sum(0), but numpy sums a tall, narrow array one row at a time: the
         # same sum as a product with a column of ones goes through BLAS, several times faster.
-        pairs = [(X.T, layer.dW)] if layer.n_in > 4 else [(X[:, j], layer.dW[j]) for j in range(layer.n_in)]
-        for a, into in pairs + [(_ones(len(dout), dout.dtype), layer.db)]:
+        for a, into in ((X.T, layer.dW), (_ones(len(dout), dout.dtype), layer.db)):
             if first:
                 np.matmul(a, dout, out=into)
             else:
@@ -309,6 +306,9 @@ class _BCE:
         signs = lambda labels: 1.0 - 2.0 * loss.targets(labels, np.empty((len(labels), 1), dtype))  # noqa: E731
         self.signs = signs(y)
         self.val_signs = None if y_val is None else signs(y_val)
+        # Which examples are of class 1 (sign -1): a prediction is right when z > 0 there.
+        self.ones = self.signs < 0
+        self.val_ones = None if y_val is None else self.val_signs < 0
 
     def value_grad_right(self, z, rows):
         s = self.signs if rows is None else self.signs[rows]
@@ -318,11 +318,18 @@ class _BCE:
         np.exp(grad, out=grad)
         grad *= s
         grad /= len(z)
-        return reduce(losses, "mean"), grad, self._right(z, s)
+        return _mean(losses), grad, self._right(z, self.ones if rows is None else self.ones[rows])
 
     def value_right(self, z):
-        return reduce(np.logaddexp(0.0, self.val_signs * z), "mean"), self._right(z, self.val_signs)
+        return _mean(np.logaddexp(0.0, self.val_signs * z)), self._right(z, self.val_ones)
 
     @staticmethod
-    def _right(z, s):
-        return int(np.count_nonzero((z > 0) == (s < 0)))
+    def _right(z, ones):
+        return int(np.count_nonzero(np.equal(z > 0, ones)))
+
+
+def _mean(losses):
+    """The mean of finite losses: their sum / N, unless the sum overflows (then
+    ``losses.reduce``, which scales first)."""
+    total = float(losses.sum())
+    return total / losses.size if abs(total) < np.inf else reduce(losses, "mean")

@@ -20,6 +20,8 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+APP_NOTEBOOK = REPO / "app" / "playground.ipynb"
+PLAYGROUND_NOTEBOOK = "playground.ipynb"  # its name in the copy JupyterLab serves
 
 
 def _free_port():
@@ -68,6 +70,9 @@ class Lab:
 
     def start(self):
         shutil.copytree(self.notebooks, self.root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        # The standalone playground's notebook too (not a lesson: no NN_ prefix), for the
+        # playground's own test: one Playground() without the rest of lesson 6 to run first.
+        shutil.copy(APP_NOTEBOOK, self.root / PLAYGROUND_NOTEBOOK)
         env, dirs = _isolated_env(self.base)
         settings = dirs["settings"] / "@jupyterlab"
         _write_json(settings / "docmanager-extension" / "plugin.jupyterlab-settings", {"autosave": False})

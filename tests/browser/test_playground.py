@@ -1,6 +1,9 @@
-"""Lesson 6's playground in JupyterLab, in headless Chromium, driven as a person would:
-play, pause and step, a feature toggle, regularisation and a regression data set, with
-nothing on stderr. One opening of the lesson for all of it (the suite stays fast).
+"""The playground in JupyterLab, in headless Chromium, driven as a person would: play,
+pause and step, a feature toggle, regularisation and a regression data set, with nothing
+on stderr. It is lesson 6's ``nnlib.Playground()`` with its default settings, opened from
+the standalone playground's notebook (app/playground.ipynb, copied beside the lessons):
+test_lessons.py already runs all of lesson 6, so running it again here would only add
+its half-minute. One opening for all of it.
 
 Screenshots of the playground after each change go to tests/browser/screenshots/.
 """
@@ -10,8 +13,8 @@ import time
 
 import pytest
 
-from .conftest import lesson_files
 from .lab_page import RETRAIN_TIMEOUT
+from .lab_server import PLAYGROUND_NOTEBOOK
 
 pytestmark = pytest.mark.browser
 
@@ -70,12 +73,9 @@ def _dropdown(playground, description):
 
 
 def test_playground_plays_steps_and_retrains_on_features_regularisation_and_regression(open_lesson):
-    found = [p for p in lesson_files() if p.name.startswith("06_")]
-    if not found:
-        pytest.skip("lesson 6 (06_*.ipynb) does not exist yet")
-    lesson = open_lesson(found[0].name)
+    lesson = open_lesson(PLAYGROUND_NOTEBOOK)
     panel = lesson.root.locator(".nnlib-panel.nnlib-playground")
-    assert panel.count() >= 1, "lesson 6 shows no nnlib.Playground" + lesson.diagnostics()
+    assert panel.count() == 1, f"{PLAYGROUND_NOTEBOOK} shows no nnlib.Playground" + lesson.diagnostics()
     playground = panel.first
     playground.locator(".nnlib-figure img").wait_for()
     errors_before = len(lesson.kernel_errors())
