@@ -12,7 +12,7 @@ LAB_IP ?= 127.0.0.1
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab playground book test test-part-main test-part-browser test-unit test-notebooks test-browser execute bench check-executed clean
+.PHONY: help lab playground book test test-part-unit test-part-notebooks test-part-browser test-unit test-notebooks test-browser execute bench check-executed clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -24,10 +24,17 @@ $(BIN)/python:
 # Re-install only when pyproject.toml changes (the stamp is older than it).
 # The project was once installed under the name "nnlib", which on PyPI is an unrelated
 # project: that old entry is removed, so only nn-by-hand provides the nnlib package.
+# rfc3987-syntax is removed too: it comes with Jupyter (jupyter-events asks for jsonschema's
+# optional format checkers), checks only IRIs, which nothing here needs, and builds a
+# parser as it is imported: about 4 s of every start of JupyterLab, Voila, nbformat and
+# pytest (through nbval). jsonschema runs without it.
+DROP_SLOW_IMPORT = if $(BIN)/python -m pip show --quiet rfc3987-syntax >/dev/null 2>&1; then \
+	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax; fi
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test,lab,browser]"
 	@if $(BIN)/python -m pip show --quiet nnlib >/dev/null 2>&1; then $(BIN)/python -m pip uninstall --quiet --yes nnlib; fi
+	@$(DROP_SLOW_IMPORT)
 	@touch $(STAMP)
 
 lab: $(STAMP) ## set up and open JupyterLab on lesson 1
@@ -47,16 +54,20 @@ playground: $(STAMP) ## the playground alone in a browser tab (Voila, on 127.0.0
 book: $(STAMP) ## the lessons as a static HTML site, offline, in build/book/ (open build/book/index.html)
 	$(BIN)/python book/build.py build/book
 
-# The browser tests spend most of their time waiting on JupyterLab and Voila, so they run
-# in a second pytest process beside the unit tests and notebooks: `make test` then takes
-# about as long as the longer of the two. Each part's output appears when it ends.
+# Three pytest processes side by side: the unit tests (with the lessons run with their
+# exercises solved), the lessons under nbval (with the book), and the browser tests,
+# which spend much of their time waiting on JupyterLab, Voila and Chromium. Each part
+# keeps the processor busy while another waits; each part's output appears when it ends.
 SYNC := $(if $(filter output-sync,$(.FEATURES)),--output-sync=target,)
 test: $(STAMP) check-executed ## set up and run every test: unit tests, all notebooks (nbval, strict), browser tests
-	@echo "unit tests + notebooks, and beside them the browser tests: each part's output appears when it ends"
-	@$(MAKE) --no-print-directory -j2 $(SYNC) test-part-main test-part-browser
+	@echo "unit tests, notebooks (nbval) and browser tests side by side: each part's output appears when it ends"
+	@$(MAKE) --no-print-directory -j3 $(SYNC) test-part-unit test-part-notebooks test-part-browser
 
-test-part-main: $(STAMP)
-	$(PYTEST) tests notebooks --ignore=tests/browser $(NBVAL)
+test-part-unit: $(STAMP)
+	$(PYTEST) tests --ignore=tests/browser --ignore=tests/test_book.py
+
+test-part-notebooks: $(STAMP)
+	$(PYTEST) notebooks tests/test_book.py $(NBVAL)
 
 test-part-browser: $(STAMP)
 	$(PYTEST) tests/browser
@@ -80,6 +91,7 @@ execute: $(STAMP) ## re-run every notebook in place to refresh its stored output
 bench: ## benchmark nnlib against scikit-learn (and PyTorch, if installed)
 	@$(MAKE) --no-print-directory $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test,lab,bench]"
+	@$(DROP_SLOW_IMPORT)
 	$(BIN)/python benchmarks/bench.py
 
 clean: ## remove the virtual environment and caches

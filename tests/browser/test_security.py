@@ -6,6 +6,7 @@ import socket
 import pytest
 
 from .conftest import NOTEBOOKS
+from .lab_server import PLAYGROUND_NOTEBOOK
 
 pytestmark = pytest.mark.browser
 
@@ -57,8 +58,9 @@ def test_server_runs_on_a_copy_with_autosave_news_and_updates_off(lab):
     assert lab.root.resolve() != NOTEBOOKS and NOTEBOOKS not in lab.root.resolve().parents
     status, listing = lab.request("/api/contents")
     assert status == 200
+    # The lessons, and the standalone playground's notebook for test_playground.py.
     assert {f["name"] for f in listing["content"] if f["type"] == "notebook"} == \
-        {p.name for p in NOTEBOOKS.glob("*.ipynb")}
+        {p.name for p in NOTEBOOKS.glob("*.ipynb")} | {PLAYGROUND_NOTEBOOK}
     _, docmanager = lab.request("/lab/api/settings/@jupyterlab/docmanager-extension:plugin")
     assert docmanager["settings"]["autosave"] is False
     _, notification = lab.request("/lab/api/settings/@jupyterlab/apputils-extension:notification")
