@@ -99,7 +99,9 @@ def figure_output(fig, alt):
     """The Output widget's entry for a Figure: an HTML <img> with ``alt`` as its text
     alternative, which front ends show first, and the same PNG on its own."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
+    # Panels' figures lay themselves out (layout="constrained"); a "tight" crop on top
+    # would lay the figure out a second time, for the same picture.
+    fig.savefig(buffer, format="png", bbox_inches=None)
     png = base64.b64encode(buffer.getvalue()).decode("ascii")
     return {
         "output_type": "display_data",

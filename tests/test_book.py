@@ -36,8 +36,15 @@ def site(tmp_path_factory):
     return out, problems
 
 
+_PAGES = {}
+
+
 def _page(site, lesson):
-    return BeautifulSoup((site[0] / f"{lesson.stem}.html").read_text(encoding="utf-8"), "html.parser")
+    """The lesson's page, parsed once for all the tests that read it (none changes it)."""
+    path = site[0] / f"{lesson.stem}.html"
+    if path not in _PAGES:
+        _PAGES[path] = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return _PAGES[path]
 
 
 def _cell(node):
