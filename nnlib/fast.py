@@ -15,7 +15,9 @@ arithmetic, so this path makes fewer calls:
 - X and y were checked once by ``train``, not on every forward;
 - each layer writes into buffers kept from epoch to epoch (a fresh large array costs a
   page fault every 4 KB), an activation in place over the Dense output before it;
-- binary cross entropy and its gradient come from one ``logaddexp`` (see ``_BCE``).
+- binary cross entropy and its gradient come from one ``logaddexp`` (see ``_BCE``);
+- full-batch training with a validation set runs the layers once per epoch, not twice:
+  the validation pass (after a step) also gives the next step its training outputs.
 """
 
 import numpy as np
@@ -58,18 +60,30 @@ class Trainer:
                     return None
                 # In place over a Dense output (a buffer of ours), never over the caller's X.
                 ops.append(_ACTIVATIONS[kind](in_place=bool(ops) and isinstance(ops[-1], _Dense)))
-        return cls(model, ops, loss, optimizer, regularization, y, y_val, X.dtype)
+        trainer = cls(model, ops, loss, optimizer, regularization, y, y_val, X.dtype)
+        if X_val is not None and len(X_val) and len(X):
+            trainer.X_val, trainer.both, trainer.n = X_val, np.concatenate([X, X_val]), len(X)
+        return trainer
 
     def __init__(self, model, ops, loss, optimizer, regularization, y, y_val, dtype):
         self.ops, self.optimizer, self.regularization = ops, optimizer, regularization
         self.flat, self.weights = _pack([op.layer for op in ops if isinstance(op, _Dense)], dtype)
+        # Full-batch training with a validation set: evaluate() runs the layers once over
+        # the training and validation examples stacked, with the weights after the step,
+        # and the next step() uses the training rows' outputs, made with those same
+        # weights, instead of running the layers again (see ``_next``).
+        self.X_val = self.both = self.next = None
+        self.full_batch = False
         if _own(loss, BCEWithLogitsLoss, "forward", "backward", "targets", "loss_of", "grad_of", "accuracy"):
             self.loss = _BCE(loss, y, y_val, dtype)
         else:
             self.loss = _AnyLoss(loss, y, y_val)
 
     def step(self, X, rows):
-        out = self._forward(X)
+        self.full_batch = rows is None
+        out = self._next() if rows is None else None
+        if out is None:
+            out = self._forward(X)
         if not np.isfinite(out).all():
             return None
         value, dout, right = self.loss.value_grad_right(out, rows)
@@ -87,11 +101,27 @@ class Trainer:
         return value + penalty, penalty, right
 
     def evaluate(self, X):
-        out = self._forward(X)
+        if self.full_batch and X is self.X_val and self.both is not None:
+            both = self._forward(self.both)
+            # What the next step needs, and the weights it was made with (a callback may
+            # still change them in between: then the step runs the layers itself).
+            self.next = both[:self.n], [theta.copy() for _, theta, _ in self.flat]
+            out = both[self.n:]
+        else:
+            out = self._forward(X)
         if not np.isfinite(out).all():
             return None
         value, right = self.loss.value_right(out)
         return None if not np.isfinite(value) else (value, right)
+
+    def _next(self):
+        """The training rows' outputs that evaluate() made, if the weights are still those."""
+        if self.next is None:
+            return None
+        out, weights = self.next
+        self.next = None
+        same = all(np.array_equal(theta, w) for (_, theta, _), w in zip(self.flat, weights))
+        return out if same else None
 
     def _forward(self, X):
         """The layers' outputs for X (N, D), in blocks of rows: a block of each layer's output

@@ -74,13 +74,34 @@ def test_many_rows_run_in_blocks_with_the_plain_numbers(activation):
     n = 2 * fast.BLOCK_ROWS + 77
     X = rng.normal(size=(n, 2))
     y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    X_val, y_val = X[:300] + 0.1, y[:300]  # stacked after the training rows: over a block's edge
     runs = []
     for cls in (nnlib.MLP, PlainMLP):
         model = cls([2, 6, 5, 1], activation=activation, seed=2)
-        runs.append((model, nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.3, momentum=0.9), 8)))
+        runs.append((model, nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.3, momentum=0.9), 8,
+                                        X_val=X_val, y_val=y_val)))
     np.testing.assert_allclose(runs[0][1].loss, runs[1][1].loss, rtol=1e-12)
+    np.testing.assert_allclose(runs[0][1].val_loss, runs[1][1].val_loss, rtol=1e-12)
     for (name, p, _), (_, q, _) in zip(runs[0][0].parameters(), runs[1][0].parameters()):
         np.testing.assert_allclose(p, q, rtol=1e-10, atol=1e-13, err_msg=name)
+
+
+def test_a_callback_that_changes_the_weights_is_seen_by_the_next_epoch():
+    # With a validation set, the fast path reuses the layers' outputs of the validation
+    # pass for the next step; weights a callback changed in between must not be missed.
+    X, y = data("binary")
+    X_val, y_val = data("binary", n=20, seed=1)
+
+    def shrink(epoch, history, model):
+        model.layers[0].W *= 0.9  # in place, as a learner's weight decay by hand might
+
+    runs = []
+    for cls in (nnlib.MLP, PlainMLP):
+        model = cls([2, 5, 1], seed=3)
+        runs.append(nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1, momentum=0.9), 10,
+                                X_val=X_val, y_val=y_val, callback=shrink))
+    np.testing.assert_allclose(runs[0].loss, runs[1].loss, rtol=1e-12)
+    np.testing.assert_allclose(runs[0].val_loss, runs[1].val_loss, rtol=1e-12)
 
 
 def test_the_fast_path_is_chosen_only_for_nnlibs_own_classes():
