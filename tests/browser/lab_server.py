@@ -7,6 +7,7 @@ and update checks off, autosave off; ``stop`` shuts it down through its API.
 ``Voila`` serves the standalone playground (``app/playground.ipynb``) the same way.
 """
 
+import http.client
 import json
 import os
 import secrets
@@ -121,7 +122,10 @@ class Lab:
             try:
                 if self.request(path)[0] == 200:
                     return True
-            except OSError:
+            except (OSError, http.client.HTTPException):
+                # Not up yet, or not ours: a kernel started beside the tests may have taken
+                # the port first and answers in its own protocol (ZeroMQ); the server then
+                # fails to bind and exits, and _launch tries another port.
                 pass
             time.sleep(0.2)
         return False
