@@ -63,6 +63,8 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
     has_val = X_val is not None and np.size(X_val) > 0
     if has_val:
         X_val = as_float_array(X_val, "X_val", ndim=2, dtype=X.dtype)
+        if X_val.shape[1] != X.shape[1]:
+            raise ValueError(f"X_val must have the {X.shape[1]} features (columns) of X, got {describe(X_val)}")
         y_val = np.asarray(y_val)
         if y_val.ndim == 0 or len(y_val) != len(X_val):
             raise ValueError(f"y_val must have one entry per example in X_val ({len(X_val)}), got {describe(y_val)}")

@@ -336,6 +336,8 @@ def test_healthy_runs_never_raise_the_alarm(make, activation, optimizer, batch_s
         (dict(batch_size=0), ValueError, "batch_size must be at least 1, got 0"),
         (dict(X_val=np.zeros((5, 2))), ValueError, "give both X_val and y_val, or neither"),
         (dict(X_val=np.zeros((5, 2)), y_val=np.zeros(4)), ValueError, r"y_val must have one entry per example in X_val \(5\)"),
+        (dict(X_val=np.zeros((5, 3)), y_val=np.zeros(5)), ValueError,
+         r"X_val must have the 2 features \(columns\) of X, got shape \(5, 3\)"),
         (dict(callback="print"), TypeError, "callback must be a function"),
         (dict(X=np.full((150, 2), np.nan)), ValueError, "X must contain only finite numbers"),
     ],
