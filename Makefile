@@ -40,7 +40,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 lab: $(STAMP) ## set up and open JupyterLab on lesson 1
 	$(BIN)/jupyter lab --ip=$(LAB_IP) $(LAB_FLAGS) notebooks/01_dot_product.ipynb
 
-# Voila shows the notebook's outputs, never its code, and listens on this machine only.
+# Voila shows the notebook's outputs, never its code, and listens on this machine only;
+# its page template (app/share/voila/templates/nnlib) puts them in a <main> landmark.
 # It asks for a random token, made here and handed over in JUPYTER_TOKEN (not on the
 # command line, where other users could read it), because Voila prints its URL with the
 # token masked; the port is fixed so that the URL printed here is the one it serves.
@@ -48,8 +49,8 @@ PLAYGROUND_PORT ?= 8866
 playground: $(STAMP) ## the playground alone in a browser tab (Voila, on 127.0.0.1, with a token)
 	@token=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(24))'); \
 	echo "The playground, once the page has run its notebook: http://$(LAB_IP):$(PLAYGROUND_PORT)/?token=$$token"; \
-	JUPYTER_TOKEN=$$token exec $(BIN)/voila --Voila.ip=$(LAB_IP) --port=$(PLAYGROUND_PORT) --Voila.port_retries=0 \
-	    --Voila.auto_token=True app/playground.ipynb
+	JUPYTER_TOKEN=$$token JUPYTER_PATH=$(CURDIR)/app/share exec $(BIN)/voila --Voila.ip=$(LAB_IP) \
+	    --port=$(PLAYGROUND_PORT) --Voila.port_retries=0 --Voila.auto_token=True --template=nnlib app/playground.ipynb
 
 book: $(STAMP) ## the lessons as a static HTML site, offline, in build/book/ (open build/book/index.html)
 	$(BIN)/python book/build.py build/book

@@ -23,6 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 APP_NOTEBOOK = REPO / "app" / "playground.ipynb"
 PLAYGROUND_NOTEBOOK = "playground.ipynb"  # its name in the copy JupyterLab serves
+APP_TEMPLATES, APP_TEMPLATE = REPO / "app" / "share", "nnlib"  # Voila's page template for it
 
 
 def _free_port():
@@ -213,12 +214,14 @@ class Voila(Lab):
         self.root.mkdir()
         shutil.copy(self.notebooks, self.root / "playground.ipynb")
         env, _ = _isolated_env(self.base)
+        env["JUPYTER_PATH"] = str(APP_TEMPLATES)  # the page's template, as `make playground` finds it
 
         def command(port):
             # The same server as `make playground`, on its own port, with a token we know,
             # and a failing cell's traceback shown on the page, for the test to report.
             return [_python(), "-m", "voila", "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
                     "--Voila.port_retries=0", f"--token={self.token}", "--show_tracebacks=True",
+                    f"--template={APP_TEMPLATE}",
                     str(self.root / "playground.ipynb")]
 
         # A static file answers once the server is up; the page itself would start a kernel.
