@@ -60,22 +60,20 @@ class Trainer:
                     return None
                 # In place over a Dense output (a buffer of ours), never over the caller's X.
                 ops.append(_ACTIVATIONS[kind](in_place=bool(ops) and isinstance(ops[-1], _Dense)))
-        trainer = cls(model, ops, loss, optimizer, regularization, y, y_val, X.dtype)
-        if X_val is not None and len(X_val) and len(X):
-            trainer.X_val, trainer.both, trainer.n = X_val, np.concatenate([X, X_val]), len(X)
-        return trainer
+        return cls(model, ops, loss, optimizer, regularization, X, y, X_val, y_val)
 
-    def __init__(self, model, ops, loss, optimizer, regularization, y, y_val, dtype):
+    def __init__(self, model, ops, loss, optimizer, regularization, X, y, X_val, y_val):
         self.ops, self.optimizer, self.regularization = ops, optimizer, regularization
-        self.flat, self.weights = _pack([op.layer for op in ops if isinstance(op, _Dense)], dtype)
+        self.flat, self.weights = _pack([op.layer for op in ops if isinstance(op, _Dense)], X.dtype)
         # Full-batch training with a validation set: evaluate() runs the layers once over
-        # the training and validation examples stacked, with the weights after the step,
-        # and the next step() uses the training rows' outputs, made with those same
-        # weights, instead of running the layers again (see ``_next``).
-        self.X_val = self.both = self.next = None
+        # the training and validation examples stacked (``both``, made at its first use),
+        # with the weights after the step, and the next step() uses the training rows'
+        # outputs, made with those same weights, instead of running the layers again
+        # (see ``_next``).
+        self.X, self.X_val, self.both, self.next = X, X_val, None, None
         self.full_batch = False
         if _own(loss, BCEWithLogitsLoss, "forward", "backward", "targets", "loss_of", "grad_of", "accuracy"):
-            self.loss = _BCE(loss, y, y_val, dtype)
+            self.loss = _BCE(loss, y, y_val, X.dtype)
         else:
             self.loss = _AnyLoss(loss, y, y_val)
 
@@ -101,12 +99,15 @@ class Trainer:
         return value + penalty, penalty, right
 
     def evaluate(self, X):
-        if self.full_batch and X is self.X_val and self.both is not None:
+        if self.full_batch and X is self.X_val and len(self.X):
+            if self.both is None:
+                self.both = np.concatenate([self.X, X])
             both = self._forward(self.both)
             # What the next step needs, and the weights it was made with (a callback may
             # still change them in between: then the step runs the layers itself).
-            self.next = both[:self.n], [theta.copy() for _, theta, _ in self.flat]
-            out = both[self.n:]
+            n = len(self.X)
+            self.next = both[:n], [theta.copy() for _, theta, _ in self.flat]
+            out = both[n:]
         else:
             out = self._forward(X)
         if not np.isfinite(out).all():

@@ -96,18 +96,25 @@ class Panel(Shown):
 
 
 def figure_output(fig, alt):
-    """The Output widget's entry for a Figure: an HTML <img> with ``alt`` as its text
-    alternative, which front ends show first, and the same PNG on its own."""
+    """The Output widget's entry for a Figure (see ``image_output``), saved by matplotlib."""
     buffer = io.BytesIO()
     # Panels' figures lay themselves out (layout="constrained"); a "tight" crop on top
     # would lay the figure out a second time, for the same picture.
     fig.savefig(buffer, format="png", bbox_inches=None)
-    png = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return image_output(buffer.getvalue(), alt, repr(fig))
+
+
+def image_output(png, alt, text, size=None):
+    """The Output widget's entry for the PNG file ``png`` (bytes): an HTML <img> with
+    ``alt`` as its text alternative, which front ends show first, the same PNG on its
+    own, and ``text`` for a plain-text front end. ``size``: (width, height) in pixels."""
+    png = base64.b64encode(png).decode("ascii")
+    dims = "" if size is None else f' width="{size[0]:.0f}" height="{size[1]:.0f}"'
     return {
         "output_type": "display_data",
-        "data": {"text/html": f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}">',
+        "data": {"text/html": f'<img src="data:image/png;base64,{png}"{dims} alt="{html.escape(alt)}">',
                  "image/png": png,
-                 "text/plain": repr(fig)},
+                 "text/plain": text},
         "metadata": {},
     }
 

@@ -1,10 +1,10 @@
 """Every lesson, run with its exercises solved: each grade cell must say "correct".
 
 The committed notebooks keep the stubs ("not attempted yet"). Here each lesson, up to
-its last grade cell, is executed (nbclient, in the notebooks folder, as tests/execute_notebooks.py does) with the
-line ``<name> = exercises.solution("<id>")`` put just before every grade line
-``exercises.grade("<id>", <name>)``, and every grade cell's output must be that
-exercise's "correct!" line.
+its last grade cell, is executed (nbclient, in the notebooks folder, as
+tests/execute_notebooks.py does) with the line ``<name> = exercises.solution("<id>")``
+put just before every grade line ``exercises.grade("<id>", <name>)``, and every grade
+cell's output must be that exercise's "correct!" line.
 """
 
 import re
@@ -63,7 +63,7 @@ def test_every_grade_is_correct_with_the_solutions_in_place(path):
             assert exercise_id.startswith(f"{lesson}."), f"{path.name} grades {exercise_id} of another lesson"
         cell.source = solved(cell.source)
     # Cells after the last grade cell cannot change a grade: they are not run.
-    last = max(i for i, cell in enumerate(nb.cells) if any(cell is c for c, _ in cells))
+    last = next(i for i, cell in enumerate(nb.cells) if cell is cells[-1][0])
     nb.cells = nb.cells[:last + 1]
     for cell in nb.cells:
         # The grades are what this test reads, not the figures: drawn but never turned

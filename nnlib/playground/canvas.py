@@ -6,8 +6,6 @@ so the canvas keeps a picture of everything else (the "background") and draws on
 those artists over it. Drawing only: no maths here.
 """
 
-import base64
-import html
 import struct
 import zlib
 from contextlib import contextmanager
@@ -16,6 +14,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox, IdentityTransform
+
+from ..widgets import image_output
 
 
 class BlitCanvas(FigureCanvasAgg):
@@ -130,20 +130,12 @@ class BlitCanvas(FigureCanvasAgg):
 
 
 def png_output(fig, alt):
-    """The Output widget's entry for ``fig`` (a ``PlaygroundFigure``'s Figure): its PNG,
-    and the same as an HTML <img> with ``alt`` as its text alternative, which notebook
-    front ends show first (the PNG alone would reach a screen reader without one)."""
+    """The Output widget's entry for ``fig`` (a ``PlaygroundFigure``'s Figure), as
+    ``widgets.image_output`` makes it, with the PNG of this module's own writer."""
     fig.canvas.draw()
-    png = base64.b64encode(_png(np.asarray(fig.canvas.buffer_rgba()))).decode("ascii")
     width, height = fig.bbox.width, fig.bbox.height
-    return {
-        "output_type": "display_data",
-        "data": {"text/html": f'<img src="data:image/png;base64,{png}" width="{width:.0f}" height="{height:.0f}" '
-                              f'alt="{html.escape(alt)}">',
-                 "image/png": png,
-                 "text/plain": f"<Figure size {width:.0f}x{height:.0f} with {len(fig.axes)} Axes>"},
-        "metadata": {},
-    }
+    return image_output(_png(np.asarray(fig.canvas.buffer_rgba())), alt,
+                        f"<Figure size {width:.0f}x{height:.0f} with {len(fig.axes)} Axes>", (width, height))
 
 
 def _png(rgba):

@@ -24,10 +24,9 @@ from pathlib import Path
 import pytest
 
 from .lab_page import LESSON_PARTS, PAGE_TIMEOUT, SERIOUS, Lesson, PagePool, axe_violations
-from .lab_server import REPO, Lab, Voila
+from .lab_server import APP_NOTEBOOK, REPO, Lab, Voila
 
 NOTEBOOKS = Path(os.environ.get("NNLIB_BROWSER_NOTEBOOKS", REPO / "notebooks")).resolve()
-APP = REPO / "app" / "playground.ipynb"
 # Voila runs the notebook before it sends the page: a kernel start, imports and a first training.
 APP_TIMEOUT = 90_000
 CHROMIUM = Path(os.environ.get("NNLIB_CHROMIUM", "/usr/bin/chromium"))
@@ -157,7 +156,7 @@ def voila(tmp_path_factory):
     """The standalone playground served by Voila, as `make playground` serves it."""
     if importlib.util.find_spec("voila") is None:
         _missing(f"Voila is not installed in {sys.prefix}", "run `make test-browser`, which installs it into .venv")
-    server = Voila(tmp_path_factory.mktemp("voila"), APP).start()
+    server = Voila(tmp_path_factory.mktemp("voila"), APP_NOTEBOOK).start()
     yield server
     leftovers = server.stop()
     assert server.process.returncode is not None

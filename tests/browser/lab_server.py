@@ -22,7 +22,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 APP_NOTEBOOK = REPO / "app" / "playground.ipynb"
-PLAYGROUND_NOTEBOOK = "playground.ipynb"  # its name in the copy JupyterLab serves
+PLAYGROUND_NOTEBOOK = "playground.ipynb"  # its name in the copies JupyterLab and Voila serve
 APP_TEMPLATES, APP_TEMPLATE = REPO / "app" / "share", "nnlib"  # Voila's page template for it
 
 
@@ -212,7 +212,7 @@ class Voila(Lab):
 
     def start(self):
         self.root.mkdir()
-        shutil.copy(self.notebooks, self.root / "playground.ipynb")
+        shutil.copy(self.notebooks, self.root / PLAYGROUND_NOTEBOOK)
         env, _ = _isolated_env(self.base)
         env["JUPYTER_PATH"] = str(APP_TEMPLATES)  # the page's template, as `make playground` finds it
 
@@ -222,7 +222,7 @@ class Voila(Lab):
             return [_python(), "-m", "voila", "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
                     "--Voila.port_retries=0", f"--token={self.token}", "--show_tracebacks=True",
                     f"--template={APP_TEMPLATE}",
-                    str(self.root / "playground.ipynb")]
+                    str(self.root / PLAYGROUND_NOTEBOOK)]
 
         # A static file answers once the server is up; the page itself would start a kernel.
         return self._launch(command, env, cwd=self.root, ready_path="/voila/static/voila.js")

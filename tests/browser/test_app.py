@@ -10,8 +10,8 @@ import socket
 import nbformat
 import pytest
 
-from .conftest import APP
 from .lab_page import RETRAIN_TIMEOUT
+from .lab_server import APP_NOTEBOOK as APP
 
 pytestmark = pytest.mark.browser
 
