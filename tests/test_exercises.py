@@ -11,7 +11,7 @@ import nnlib
 from nnlib import exercises
 
 TABLE = {
-    "1.dense_forward": (1, "code"), "1.matmul_shape": (1, "value"),
+    "1.dense_forward": (1, "code"), "1.matmul_shape": (1, "value"), "1.signed_distance": (1, "code"),
     "2.mse_gradient": (2, "code"), "2.gradient_descent": (2, "code"), "2.numerical_derivative": (2, "code"),
     "2.largest_learning_rate": (2, "value"),
     "3.sigmoid": (3, "code"), "3.sigmoid_grad": (3, "code"), "3.softmax": (3, "code"),
@@ -605,6 +605,8 @@ WRONG = [
     ("1.matmul_shape", (5, 3), ["shape of A itself"]),
     ("1.matmul_shape", "(5, 2)", ["answer with a tuple"]),
     ("1.matmul_shape", (4, 2), ["which is not it"]),
+    ("1.signed_distance", lambda X, w, b: X @ w + b, ["not a distance"]),
+    ("1.signed_distance", lambda X, w, b: np.abs(X @ w + b) / np.linalg.norm(w), ["sign is lost"]),
     ("2.mse_gradient", mse_no_two, ["The 2 is missing"]),
     ("2.mse_gradient", mse_no_mean, ["The 1/N is missing"]),
     ("2.mse_gradient", mse_sign, ["The sign is flipped"]),

@@ -1,4 +1,5 @@
-"""Lesson 1 exercises: a dense layer's forward pass, and the shape of a matrix product."""
+"""Lesson 1 exercises: a dense layer's forward pass, the shape of a matrix product, and
+the signed distance of points from a neuron's line."""
 
 import numpy as np
 
@@ -62,6 +63,61 @@ def check_matmul_shape(answer):
     return "(5, 3) @ (3, 2): the inner 3s meet and vanish."
 
 
+def signed_distance(X, w, b):
+    """- X: (N, D) points, w: (D,) weights, b: a number (the bias). Returns (N,): each
+    point's signed distance from the line (plane) w . x + b = 0, positive on the side
+    w points to."""
+    # The score w . x + b grows by |w| per unit of length walked along w.
+    return (X @ w + b) / np.sqrt(w @ w)
+
+
+def _distance_cases():
+    rng = np.random.default_rng(3)
+    given = [
+        # |w| = 5, w @ w = 25, sum(w) = 7: each known mistake gives its own numbers here.
+        ("w = (3, 4), b = -5, four points", [[3, 4], [0, 0], [1, 0.5], [-1, -1]], [3, 4], -5.0),
+        ("w = (0, 2), b = 1: the line x2 = -0.5", [[0, 0], [5, 1], [2, -3]], [0, 2], 1.0),
+        ("w = (1, 2, 2), b = 0: a plane through the origin in 3-D",
+         rng.integers(-3, 4, size=(5, 3)), [1, 2, 2], 0.0),
+        ("one input (D = 1): w = (-2,), b = 4, the boundary is the point x = 2", [[0], [3], [2]], [-2], 4.0),
+        ("one point (N = 1): w = (1, 1), b = -1", [[2, 2]], [1, 1], -1.0),
+    ]
+    cases = []
+    for label, X, w, b in given:
+        X, w = np.array(X, dtype=float), np.array(w, dtype=float)
+        cases.append(Case(f"{label}: X = {X.tolist()}, w = {w.tolist()}, b = {b:g}", (X, w, b)))
+    X, w, b = rng.normal(size=(6, 4)).round(2), rng.normal(size=4).round(2), 0.7
+    cases.append(Case(f"X (6, 4), w (4,), b = {b:g}: X = {X.tolist()}, w = {w.tolist()}", (X, w, b)))
+    return cases
+
+
+DISTANCE_MISTAKES = [
+    (lambda X, w, b: X @ w + b,
+     "this is the score w . x + b, not a distance: doubling w and b keeps the line but doubles the score."),
+    (lambda X, w, b: (X @ w + b) / (w @ w),
+     "divided by w @ w, the squared length of w: one length too many."),
+    (lambda X, w, b: np.abs(X @ w + b) / np.sqrt(w @ w),
+     "the sign is lost: points on the side w points away from must come out negative."),
+    (lambda X, w, b: -(X @ w + b) / np.sqrt(w @ w),
+     "the signs are flipped: the side w points to is the positive side."),
+    (lambda X, w, b: (X @ w) / np.sqrt(w @ w),
+     "b is missing: without it you measure from the line through the origin."),
+    (lambda X, w, b: (X @ w + b) / np.sum(w),
+     "divided by the sum of w's entries, which is not its length."),
+    (lambda X, w, b: X @ (w / np.sqrt(w @ w)) + b,
+     "only w was divided by its length; b is part of the score and must be divided too."),
+    (lambda X, w, b: (X @ w + b) / np.sqrt(np.sum(X * X, axis=1)),
+     "divided by each point's own length: the distance depends on the length of w, not of x."),
+    (lambda X, w, b: -b / np.sqrt(w @ w),
+     "this is the line's own signed distance from the origin, one number; each point needs its own."),
+]
+
+
+def check_signed_distance(f):
+    n = check_function(f, _distance_cases(), signed_distance, DISTANCE_MISTAKES, close(1e-9, 1e-12))
+    return f"Your signed_distance measured every point on all {n} cases, in 1-D, 2-D, 3-D and 4-D."
+
+
 EXERCISES = [
     Exercise("1.dense_forward", 1, "a dense layer's forward pass X @ W + b", "code",
              check_dense_forward, lambda: dense_forward,
@@ -71,4 +127,9 @@ EXERCISES = [
              check_matmul_shape, matmul_shape,
              hint="(n, k) @ (k, m) is (n, m): the inner sizes match and disappear.",
              source_of=(matmul_shape,)),
+    Exercise("1.signed_distance", 1, "the signed distance of points from a neuron's line", "code",
+             check_signed_distance, lambda: signed_distance,
+             hint="Ask how much the score w . x + b grows when you walk a length of 1 straight along w, "
+                  "away from the line; a distance must not change when w and b are both doubled.",
+             source_of=(signed_distance,)),
 ]
