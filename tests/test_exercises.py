@@ -18,10 +18,11 @@ TABLE = {
     "4.cross_entropy_by_hand": (4, "value"), "4.bce_with_logits": (4, "code"),
     "4.bce_with_logits_grad": (4, "code"), "4.cross_entropy": (4, "code"),
     "5.initial_loss": (5, "value"), "5.dense_backward": (5, "code"), "5.tanh_backward": (5, "code"),
-    "5.fix_sigmoid_backward": (5, "code"),
+    "5.fix_sigmoid_backward": (5, "code"), "5.relu_backward": (5, "code"),
     "6.train_loop": (6, "code"), "6.capstone": (6, "value"),
 }
-CLASS_BASES = {"5.dense_backward": nnlib.Dense, "5.tanh_backward": nnlib.Tanh, "5.fix_sigmoid_backward": nnlib.Sigmoid}
+CLASS_BASES = {"5.dense_backward": nnlib.Dense, "5.tanh_backward": nnlib.Tanh, "5.fix_sigmoid_backward": nnlib.Sigmoid,
+               "5.relu_backward": nnlib.ReLU}
 
 
 def grade(exercise_id, answer):
@@ -132,7 +133,8 @@ class SigmoidStub(nnlib.Sigmoid):
 
 
 STUBS = {"code": [raises_stub, ellipsis_stub, pass_stub, lambda *args: None], "value": [None, ...]}
-CLASS_STUBS = {"5.dense_backward": DenseStub, "5.tanh_backward": TanhStub, "5.fix_sigmoid_backward": SigmoidStub}
+CLASS_STUBS = {"5.dense_backward": DenseStub, "5.tanh_backward": TanhStub, "5.fix_sigmoid_backward": SigmoidStub,
+               "5.relu_backward": type("ReLUStub", (nnlib.ReLU,), {"backward": TanhStub.backward})}
 
 
 def stubs_of(exercise_id):
@@ -186,7 +188,8 @@ class BoomSigmoid(nnlib.Sigmoid):
         return {}["no such key"]
 
 
-BOOMS = {"5.dense_backward": BoomDense, "5.tanh_backward": BoomTanh, "5.fix_sigmoid_backward": BoomSigmoid}
+BOOMS = {"5.dense_backward": BoomDense, "5.tanh_backward": BoomTanh, "5.fix_sigmoid_backward": BoomSigmoid,
+         "5.relu_backward": type("BoomReLU", (nnlib.ReLU,), {"backward": BoomTanh.backward})}
 
 
 @pytest.mark.parametrize("exercise_id", [i for i in TABLE if TABLE[i][1] == "code"])
@@ -680,6 +683,11 @@ WRONG = [
     ("5.fix_sigmoid_backward", PlusSigmoid, ["sign in the bracket"]),
     ("5.fix_sigmoid_backward", NoDoutSigmoid, ["dout is missing"]),
     ("5.fix_sigmoid_backward", SigmoidAgain, ["applying the sigmoid again"]),
+    # More of 5.relu_backward's mistakes in tests/test_exercise_relu_backward.py.
+    ("5.relu_backward", type("AtKinkReLU", (nnlib.ReLU,), {"backward": lambda self, dout: dout * (self.z >= 0)}),
+     ["exactly at the kink"]),
+    ("5.relu_backward", type("TimesZReLU", (nnlib.ReLU,), {"backward": lambda self, dout: dout * self.z}),
+     ["multiplies by the input itself"]),
     ("6.train_loop", adds_the_gradient, ["climbs uphill", "losses rise"]),
     ("6.train_loop", forgets_backward, ["model.backward(loss.backward()) is missing"]),
     ("6.train_loop", rebinds, ["p = p - lr * grad makes a new array"]),

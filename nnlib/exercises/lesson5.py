@@ -1,8 +1,8 @@
 """Lesson 5 exercises: predict the first loss, and write the backward pass of a dense
-layer, of tanh, and of a sigmoid with a bug in it.
+layer, of tanh, of a sigmoid with a bug in it, and of ReLU.
 
 A layer exercise's answer is a class: the learner's subclass of ``nnlib.Dense``,
-``nnlib.Tanh`` or ``nnlib.Sigmoid`` with their own ``backward``. The grader makes layers
+``nnlib.Tanh``, ``nnlib.Sigmoid`` or ``nnlib.ReLU`` with their own ``backward``. The grader makes layers
 of it, runs forward and backward on random inputs of several shapes, compares with the
 chain rule, runs ``nnlib.gradient_check`` on it alone and inside an ``nnlib.MLP``.
 """
@@ -99,6 +99,7 @@ def _known_error(error, layer):
                 "dW = X.T @ dout, dX = dout @ W.T.")
     if "has no attribute" in error:
         kept = "self.X (the input)" if isinstance(layer, nnlib.Dense) else (
+            "its input as self.z" if isinstance(layer, nnlib.ReLU) else
             "only its output, self.t" if isinstance(layer, nnlib.Tanh) else "only its output, self.s")
         return f"Forward keeps {kept} for backward; use that."
     return None
@@ -252,6 +253,65 @@ def check_fix_sigmoid_backward(cls):
     return "Fixed: dout * s * (1 - s), right on every shape and in nnlib.gradient_check."
 
 
+class MyReLU(nnlib.ReLU):
+    def backward(self, dout):
+        # forward kept the input z. The slope is 1 where z > 0 and 0 where z < 0; at the
+        # kink z = 0 there is none, and we take 0, the flat side's (as nnlib and PyTorch do).
+        return dout * (self.z > 0)
+
+
+# Inputs with entries exactly at the kink and just either side of it, then random ones
+# (rounded to one decimal, so that some land on 0 exactly).
+RELU_CASES = [
+    ("X = [[-2.0, -0.5, 0.5, 2.0]] (no entry at 0)", np.array([[-2.0, -0.5, 0.5, 2.0]])),
+    ("X with entries exactly at the kink 0: [[0.0, 1.5, -1.0], [3.0, 0.0, -0.25]]",
+     np.array([[0.0, 1.5, -1.0], [3.0, 0.0, -0.25]])),
+    ("X = [[1e-12, -1e-12, 0.0]] (just either side of the kink, and on it)", np.array([[1e-12, -1e-12, 0.0]])),
+    ("X of shape (5, 4), random, some entries 0", np.random.default_rng(30).normal(size=(5, 4)).round(1)),
+]
+
+
+def check_relu_backward(cls):
+    check_class(cls, nnlib.ReLU, "MyReLU")
+    for k, (case, X) in enumerate(RELU_CASES):
+        rng = np.random.default_rng(40 + k)
+        # dout of both signs and no zeros, so that every slope shows in dX.
+        dout = rng.choice([-1, 1], size=X.shape) * rng.uniform(0.5, 2.0, size=X.shape).round(2)
+        layer = _make(cls, (), case)
+        forward = outcome(layer.forward, (X.copy(),))
+        if forward.error:
+            raise Wrong(case, [f"forward {forward.error}"])
+        z = np.array(layer.z)
+        dX = _backward(layer, dout, case)
+        _compare(case, "dX", dout * (z > 0), dX, [
+            (lambda: dout * (z >= 0), "At the kink z = 0 your slope is 1: there is no derivative there, and nnlib "
+                                      "takes the flat side's slope, 0. Only an input above 0 passes the gradient."),
+            (lambda: dout * np.where(z == 0, 0.5, z > 0), "At the kink z = 0 your slope is 0.5, the average of the "
+                                                          "two sides that a central difference measures there; nnlib "
+                                                          "takes the flat side's slope, 0."),
+            (lambda: dout, "The gradient passes through every entry unchanged (as with out >= 0, which is always true "
+                           "since ReLU's output is never negative): it must stop where the input was not above 0."),
+            (lambda: dout * z, "dX = dout * z multiplies by the input itself; ReLU's slope is only ever 0 or 1."),
+            (lambda: dout * np.maximum(z, 0), "dout * max(z, 0) multiplies by ReLU's output; its slope is only ever "
+                                              "0 or 1."),
+            (lambda: dout * np.sign(z), "np.sign gives -1 for a negative input; ReLU is flat there, so its slope is "
+                                        "0, not -1."),
+            (lambda: dout * (z < 0), "The mask is flipped: the gradient passes where the input was above 0 (where "
+                                     "ReLU passed it on), and stops where it was below."),
+            (lambda: dout * (z <= 0), "The mask is flipped: the gradient passes where the input was above 0 (where "
+                                      "ReLU passed it on), and stops elsewhere."),
+            (lambda: (z > 0) * 1.0, "dout is missing: the chain rule multiplies the incoming gradient by the local "
+                                    "slope."),
+            (lambda: np.maximum(dout, 0), "That keeps the positive entries of dout: which entries pass depends on "
+                                          "the input forward kept, self.z, not on the sign of dout."),
+        ])
+        if k == len(RELU_CASES) - 1:
+            _gradient_check(layer, X, rng.normal(size=X.shape), nnlib.MSELoss(), case)
+    _check_in_mlp([nnlib.Dense(2, 3, seed=1), cls(), nnlib.Dense(3, 1, seed=2)])
+    return ("Your ReLU backward passes dout where z > 0 and stops it elsewhere, at the kink too, on every shape, "
+            "and passes nnlib.gradient_check, alone and inside an MLP.")
+
+
 EXERCISES = [
     Exercise("5.initial_loss", 5, "predict, then run: the first loss", "value",
              check_initial_loss, initial_loss,
@@ -271,4 +331,9 @@ EXERCISES = [
              check_fix_sigmoid_backward, lambda: FixedSigmoid,
              hint="Read the line as Python does: * and - go left to right, * first. The slope is s * (1 - s).",
              source_of=(FixedSigmoid,)),
+    Exercise("5.relu_backward", 5, "the backward pass of ReLU", "code",
+             check_relu_backward, lambda: MyReLU,
+             hint="ReLU passes an input above 0 unchanged and turns every other input into 0. So each entry's slope "
+                  "is one of two numbers, chosen by the input forward kept (self.z); at exactly 0 take the flat side's.",
+             source_of=(MyReLU,)),
 ]
