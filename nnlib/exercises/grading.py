@@ -640,7 +640,9 @@ def check_function(fn, cases, reference, mistakes=(), compare=None, what="functi
     exercise = _RUN.get("exercise")
     drawn = drawn_cases()
     if drawn:
-        _run_cases(fn, drawn, exercise.make_solution(), mistakes, exercise.domain_compare or compare, drawn=True)
+        solution = exercise.make_solution()
+        _run_cases(fn, drawn, solution if callable(solution) else reference, mistakes,
+                   exercise.domain_compare or compare, drawn=True)
     return len(cases) + len(drawn)
 
 

@@ -41,6 +41,17 @@ DENSE_MISTAKES = [
 ]
 
 
+def exact_numbers(rng, shape, spread=20):
+    """Small integers times a power of two: every product and sum of a few of them is
+    exact in float64, so any order of the arithmetic gives the same bits."""
+    return rng.integers(-9, 10, size=shape) * 2.0 ** int(rng.integers(-spread, spread + 1))
+
+
+def _dense_domain(rng):
+    N, D, H = rng.integers(1, 6, size=3)
+    return exact_numbers(rng, (N, D)), exact_numbers(rng, (D, H)), exact_numbers(rng, H)
+
+
 def check_dense_forward(f):
     n = check_function(f, _cases(), dense_forward, DENSE_MISTAKES, close(1e-9, 1e-12))
     return f"Your dense_forward gave X @ W + b for all {n} shapes, N = 1 and D = 1 included."
@@ -66,9 +77,12 @@ EXERCISES = [
     Exercise("1.dense_forward", 1, "a dense layer's forward pass X @ W + b", "code",
              check_dense_forward, lambda: dense_forward,
              hint="A batch X (N, D) times W (D, H) gives (N, H); numpy adds b (H,) to every row by broadcasting.",
-             source_of=(dense_forward,)),
+             nudge="Each row of X is one example: the layer takes weighted sums of its features, one per output, "
+                   "and adds one bias per output; numpy can do every row at once.",
+             source_of=(dense_forward,), domain=_dense_domain, library=("nnlib.Dense.forward",)),
     Exercise("1.matmul_shape", 1, "the shape of A @ B", "value",
              check_matmul_shape, matmul_shape,
              hint="(n, k) @ (k, m) is (n, m): the inner sizes match and disappear.",
+             nudge="Write the two shapes side by side: which sizes must agree, and which ones stay in the result?",
              source_of=(matmul_shape,)),
 ]
