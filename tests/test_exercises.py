@@ -625,7 +625,7 @@ WRONG = [
     ("2.largest_learning_rate", 0.25, ["which is not it"]),
     ("2.largest_learning_rate", 0.3, ["the 2 from the square is missing"]),
     ("3.sigmoid", textbook_sigmoid, ["z = -1000.0", "overflow encountered in exp", "textbook"]),
-    ("3.sigmoid", seed_sigmoid, ["z = 1065.1", "the seed's nan"]),
+    ("3.sigmoid", seed_sigmoid, ["z = 1065.1", "the nan that a logit of 1065.1 gave in the learner's notebook"]),
     ("3.sigmoid", clipped_sigmoid, ["not exact", "clipping"]),
     ("3.sigmoid", math_sigmoid, ["`if z >= 0`", "np.where"]),
     ("3.sigmoid", lambda z: 1 / (1 + math.exp(-z)), ["math.exp", "np.exp works on a whole array"]),

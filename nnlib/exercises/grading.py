@@ -687,12 +687,21 @@ def changed_argument(originals, args):
     return None
 
 
-def close(rtol=1e-7, atol=1e-12):
+def exact_numbers(rng, shape, spread=20):
+    """Small integers times one power of two (from 2**-spread to 2**spread): products and
+    sums of a few of them are exact in float64, so any order of the arithmetic gives
+    the same bits, at any magnitude."""
+    return rng.integers(-9, 10, size=shape) * 2.0 ** int(rng.integers(-spread, spread + 1))
+
+
+def close(rtol=1e-7, atol=1e-12, scaled=False):
     """A ``compare`` for numbers and arrays: same shape, numpy array for an array, values
     within ``rtol``/``atol``; nan or inf where the answer is finite is always wrong.
 
     A tiny ``atol`` (1e-320, say) makes the comparison relative even for results near 0,
-    where a value 2e-313 returned as 0 is wrong.
+    where a value 2e-313 returned as 0 is wrong. ``scaled=True`` adds ``rtol`` times the
+    largest expected magnitude to ``atol``: relative to the size of the whole answer, for
+    results whose small entries come from cancellation.
     """
     def compare(got, expected):
         expected = np.asarray(expected)
@@ -708,7 +717,8 @@ def close(rtol=1e-7, atol=1e-12):
         if not np.all(np.isfinite(g)):
             return "returned nan or inf where the answer is a finite number"
         with np.errstate(all="ignore"):
-            if not np.allclose(g, expected, rtol=rtol, atol=atol):
+            bound = atol + (rtol * float(np.max(np.abs(expected), initial=0.0)) if scaled else 0.0)
+            if not np.allclose(g, expected, rtol=rtol, atol=bound):
                 return "values differ"
         return None
     return compare

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .grading import Case, Exercise, check_function, check_value, close
+from .grading import Case, Exercise, check_function, check_value, close, exact_numbers
 
 
 def dense_forward(X, W, b):
@@ -39,12 +39,6 @@ DENSE_MISTAKES = [
     (lambda X, W, b: X * W + b, "X * W multiplies entry by entry; the layer needs the matrix product X @ W."),
     (lambda X, W, b: X @ W.T + b, "W is (D, H) already: X @ W, not X @ W.T."),
 ]
-
-
-def exact_numbers(rng, shape, spread=20):
-    """Small integers times a power of two: every product and sum of a few of them is
-    exact in float64, so any order of the arithmetic gives the same bits."""
-    return rng.integers(-9, 10, size=shape) * 2.0 ** int(rng.integers(-spread, spread + 1))
 
 
 def _dense_domain(rng):

@@ -5,7 +5,7 @@ import numpy as np
 
 import nnlib
 
-from .grading import Case, Exercise, Symptom, check_function, check_value, close
+from .grading import Case, Exercise, Symptom, check_function, check_value, close, exact_numbers
 
 # The lesson's system: 2 w1 + w2 = 7, 3 w1 - w2 = 3, solved by w = (2, 3).
 X_LESSON = np.array([[2.0, 1.0], [3.0, -1.0]])
@@ -51,13 +51,10 @@ MSE_MISTAKES = [
 ]
 
 
-def _quarters(rng, shape):
-    return rng.integers(-12, 13, size=shape) / 4
-
-
 def _mse_domain(rng):
+    # Exact numbers from 2**-10 to 2**10 times 9: the gradient is exact up to its 2 / N.
     N, D = rng.integers(1, 7), rng.integers(1, 5)
-    return _quarters(rng, (N, D)), _quarters(rng, D), _quarters(rng, N)
+    return exact_numbers(rng, (N, D), 10), exact_numbers(rng, D, 10), exact_numbers(rng, N, 10)
 
 
 def check_mse_gradient(f):
@@ -120,7 +117,7 @@ DESCENT_MISTAKES = [
 def _descent_domain(rng):
     # A learning rate below the limit 2 / lambda_max, so that the reference converges.
     N, D = rng.integers(1, 7), rng.integers(1, 4)
-    X, y = _quarters(rng, (N, D)), _quarters(rng, N)
+    X, y = exact_numbers(rng, (N, D), 8), exact_numbers(rng, N, 8)
     top = np.linalg.eigvalsh(2 / N * X.T @ X).max()
     lr = float(rng.uniform(0.05, 0.95)) * (1 / top if top > 1e-9 else 1.0)
     return X, y, lr, int(rng.integers(0, 41))
@@ -197,7 +194,8 @@ def _function(rng):
 
 
 def _derivative_domain(rng):
-    return _function(rng), float(rng.uniform(-3, 3)), float(10 ** rng.uniform(-4, -0.5))
+    x = float(rng.choice([-1.0, 1.0]) * 10 ** rng.uniform(-3, 3))
+    return _function(rng), x, float(10 ** rng.uniform(-4, 2))
 
 
 def check_numerical_derivative(f):
@@ -220,8 +218,8 @@ X_THREE = np.array([[2.0, 1.0], [3.0, -1.0], [1.0, 1.0]])
 
 def _rate_domain(rng):
     N, D = rng.integers(1, 7), rng.integers(1, 4)
-    X = _quarters(rng, (N, D))
-    X[0, 0] = 1.0  # never all zeros: the limit is then infinite
+    X = exact_numbers(rng, (N, D), 10)
+    X[0, 0] = 2.0 ** 10  # never all zeros: the limit is then infinite
     return (X,)
 
 
@@ -263,13 +261,22 @@ EXERCISES = [
              hint="With the error r = X @ w - y (N,), the gradient is 2/N X.T @ r, one entry per weight (D,).",
              nudge="Differentiate one squared error with the chain rule, then average over the examples: the "
                    "gradient has one entry per weight.",
-             source_of=(mse_gradient,), domain=_mse_domain, library=("nnlib.numerical_gradient",)),
+             source_of=(mse_gradient,), domain=_mse_domain, domain_compare=close(1e-9, 0.0, scaled=True),
+             equivalent_mutants={
+                 "line 4: 2 / len(y) * X.T @ error -> 2 / len(y) * X.T @ error.T": "w and the error are 1-D: the transpose of a 1-D array is the array itself.",
+                 "line 3: X @ w -> X @ w.T": "w and the error are 1-D: the transpose of a 1-D array is the array itself.",
+             }, library=("nnlib.numerical_gradient",)),
     Exercise("2.gradient_descent", 2, "gradient descent on the mean squared error", "code",
              check_gradient_descent, lambda: gradient_descent,
              hint="w = np.zeros(D); then, steps times: w = w - lr * (the MSE gradient at the current w).",
              nudge="Start from zero weights; at every step, find the slope where you stand now and take a small "
                    "step downhill.",
-             source_of=(gradient_descent,), domain=_descent_domain, library=("nnlib.train",)),
+             source_of=(gradient_descent,), domain=_descent_domain, domain_compare=close(1e-6, 0.0, scaled=True),
+             equivalent_mutants={
+                 "line 6: lr * 2 / len(y) * X.T @ (X @ w - y) -> lr * 2 / len(y) * X.T @ (X @ w - y).T":
+                     "w and the error are 1-D: the transpose of a 1-D array is the array itself.",
+                 "line 6: X @ w -> X @ w.T": "w and the error are 1-D: the transpose of a 1-D array is the array itself.",
+             }, library=("nnlib.train",)),
     Exercise("2.numerical_derivative", 2, "the central difference", "code",
              check_numerical_derivative, lambda: numerical_derivative,
              hint="Look both ways: (g(x + h) - g(x - h)) divided by the distance between the two points, 2h.",

@@ -1,5 +1,8 @@
 """Lesson 3 exercises: a stable sigmoid, its derivative, and a stable softmax."""
 
+import inspect
+import re
+
 import numpy as np
 
 from .grading import Case, Exercise, Symptom, check_function, close
@@ -147,7 +150,15 @@ SIGMOID_GRAD_MISTAKES = [
 
 
 def uses_sigmoid(fn):
-    """Does the learner's function refer to something named sigmoid (its own or nnlib's)?"""
+    """Does the learner's function compute a sigmoid: a call of something named sigmoid
+    (its own or nnlib's), or 1 / (1 + exp(...)) written out?"""
+    try:
+        text = inspect.getsource(fn)
+    except Exception:  # no source: the names it uses tell
+        text = ""
+    if re.search(r"1\.?0?\s*/\s*\(\s*1\.?0?\s*\+\s*(np\.|math\.)?exp", text):
+        return True
+
     def names(code):
         found = set(code.co_names) | set(code.co_varnames)
         for const in code.co_consts:
@@ -240,7 +251,10 @@ EXERCISES = [
              nudge="exp of a large positive number overflows. The sigmoid can be written in two ways that are "
                    "equal on paper: pick, per entry, the one whose exp only sees numbers <= 0. Exact means exact: "
                    "no clipping.",
-             source_of=(sigmoid,), domain=_sigmoid_domain, library=("nnlib.sigmoid",)),
+             source_of=(sigmoid,), domain=_sigmoid_domain, library=("nnlib.sigmoid",),
+             equivalent_mutants={
+                 "line 6: z >= 0 -> z > 0": "At z = 0 both forms give 1/2: which branch takes z = 0 does not matter.",
+             }),
     Exercise("3.sigmoid_grad", 3, "the derivative of the sigmoid", "code", check_sigmoid_grad, lambda: sigmoid_grad,
              hint="s = your stable sigmoid(z); the slope is s * (1 - s), brackets included.",
              nudge="The sigmoid's slope can be written with the sigmoid's own value: compute that value the stable "

@@ -231,16 +231,25 @@ def _below(value, expected):
 
 
 def _ce_domain(rng):
-    N, C = rng.integers(1, 6), rng.integers(2, 6)
+    """Logits with a spread from 1 to 1e300, a few or many classes (labels up to 39), and
+    rows whose label is the clear favourite by 20 to 60, where the loss is tiny."""
+    N, C = rng.integers(1, 6), (rng.integers(2, 6) if rng.random() < 0.8 else rng.integers(31, 41))
     spread = 10.0 ** rng.uniform(0, 300)
     logits = rng.uniform(-spread, spread, size=(N, C))
-    return logits, rng.integers(0, C, size=N)
+    y = rng.integers(0, C, size=N)
+    if rng.random() < 0.3:
+        logits = -rng.uniform(20, 60, size=(N, C))
+        logits[np.arange(N), y] = 0.0
+    return logits, y
 
 
 def check_cross_entropy(f):
     n = check_function(f, _ce_cases(), cross_entropy, CE_MISTAKES, close(1e-7, 1e-10))
     return f"Your cross entropy is right and finite on all {n} cases."
 
+
+SAFETY_NET = ("The conversion is a safety net: the arguments are numpy arrays in this exercise, and a list that "
+              "meets an array in an operation is converted anyway.")
 
 EXERCISES = [
     Exercise("4.cross_entropy_by_hand", 4, "cross entropy by hand", "value",
@@ -249,7 +258,11 @@ EXERCISES = [
                   "Add the three costs.",
              nudge="Each example costs minus the log of the probability the model gave to its true label; the "
                    "question asks for the total of the three.",
-             source_of=(cross_entropy_by_hand,)),
+             source_of=(cross_entropy_by_hand,),
+             equivalent_mutants={
+                 "line 6: float(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))) -> -np.sum(y * np.log(p) + (1 - y) "
+                 "* np.log(1 - p))": "np.sum gives a numpy float64, which is a float: the float() only tidies it.",
+             }),
     Exercise("4.bce_with_logits", 4, "binary cross entropy from logits", "code",
              check_bce_with_logits, lambda: bce_with_logits,
              hint="Per example, -log sigmoid(z) (label 1) and -log(1 - sigmoid(z)) (label 0) both equal "
@@ -257,7 +270,14 @@ EXERCISES = [
              nudge="Write the cost of each label with the logit itself rather than with a rounded probability: "
                    "then no exp sees a large positive number and no log sees 0. The loss is a mean.",
              source_of=(bce_with_logits,), domain=_bce_domain, domain_compare=close(1e-7, 1e-14),
-             library=("nnlib.binary_cross_entropy_with_logits",)),
+             library=("nnlib.binary_cross_entropy_with_logits",),
+             equivalent_mutants={
+                 "line 3: np.asarray(z, dtype=float) -> z": SAFETY_NET,
+                 "line 3: np.asarray(y, dtype=float) -> y": SAFETY_NET,
+                 "line 3: delete `z, y = (np.asarray(z, dtype=float), np.asarray(y, dtype=float))`": SAFETY_NET,
+                 "insert `y = np.clip(y, -30, 30)` at the start of bce_with_logits": "The labels are 0 and 1: clipping them "
+                                                                          "at +-30 changes nothing.",
+             }),
     Exercise("4.bce_with_logits_grad", 4, "the gradient of binary cross entropy", "code",
              check_bce_with_logits_grad, lambda: bce_with_logits_grad,
              hint="The sigmoid's slope cancels the log's 1/p: the gradient is (sigmoid(z) - y) / N, with a stable "
@@ -265,11 +285,22 @@ EXERCISES = [
              nudge="Follow the chain rule through the sigmoid: its slope cancels most of the log's, and what is "
                    "left is short. The loss is a mean over the examples.",
              source_of=(sigmoid, bce_with_logits_grad), domain=_bce_domain, domain_compare=close(1e-7, 1e-320),
-             library=("nnlib.binary_cross_entropy_with_logits_grad",)),
+             library=("nnlib.binary_cross_entropy_with_logits_grad",),
+             equivalent_mutants={
+                 "line 3: np.asarray(z, dtype=float) -> z": SAFETY_NET,
+                 "line 3: np.asarray(y, dtype=float) -> y": SAFETY_NET,
+                 "line 3: delete `z, y = (np.asarray(z, dtype=float), np.asarray(y, dtype=float))`": SAFETY_NET,
+                 "insert `y = np.clip(y, -30, 30)` at the start of bce_with_logits_grad": "The labels are 0 and 1: clipping them "
+                                                                          "at +-30 changes nothing.",
+             }),
     Exercise("4.cross_entropy", 4, "the mean cross entropy of a batch", "code",
              check_cross_entropy, lambda: cross_entropy,
              hint="log_p = z - max - log(sum(exp(z - max))) per row; the loss is -mean(log_p[np.arange(N), y]).",
              nudge="Work with log-probabilities, each row shifted by its largest logit first, and take, in each "
                    "row, the entry of that example's label. The loss is a mean.",
-             source_of=(cross_entropy,), domain=_ce_domain, library=("nnlib.cross_entropy",)),
+             source_of=(cross_entropy,), domain=_ce_domain, domain_compare=close(1e-9, 1e-15), library=("nnlib.cross_entropy",),
+             equivalent_mutants={
+                 "line 3: np.asarray(logits, dtype=float) -> logits": SAFETY_NET,
+                 "line 3: delete `logits = np.asarray(logits, dtype=float)`": SAFETY_NET,
+             }),
 ]

@@ -227,9 +227,10 @@ def _check_activation(cls, base, stub_name, saved, slope, mistakes, to_mlp):
         named = k < len(ACTIVATION_SHAPES)
         case = (f"X of shape ({N}, {H}), random X and dout" if named else
                 f"drawn input {k - len(ACTIVATION_SHAPES) + 1} of {DRAWN_LAYERS} (seeded): X of shape ({N}, {H}) "
-                f"of size about {scale:.2g}, random dout")
+                f"and dout of size about {scale:.2g}")
         rng = np.random.default_rng(20 + k)
-        X, dout = rng.normal(scale=scale, size=(N, H)).round(2), rng.normal(size=(N, H)).round(2)
+        X = rng.normal(scale=scale, size=(N, H)).round(2)
+        dout = rng.normal(size=(N, H)).round(2) * (1.0 if named else scale)
         layer = _make(cls, (), case)
         forward = outcome(layer.forward, (X,))
         if forward.error:
@@ -288,7 +289,11 @@ EXERCISES = [
                   "of its label.",
              nudge="Before any training the logits are 0: what probability does that give each example, whatever "
                    "its label, and what does each example cost then? The loss is their mean.",
-             source_of=(initial_loss,)),
+             source_of=(initial_loss,),
+             equivalent_mutants={
+                 "line 4: float(np.log(2)) -> np.log(2)": "np.log gives a numpy float64, which is a float: the "
+                                                          "float() only tidies it.",
+             }),
     Exercise("5.dense_backward", 5, "the backward pass of a dense layer", "code",
              check_dense_backward, lambda: MyDense,
              hint="Each gradient has the shape of its variable: dW (D, H) = X.T @ dout, db (H,) = dout summed over the "

@@ -61,9 +61,19 @@ def _cases():
         X, y = nnlib.make_playground_circle(10, seed=7)
         return nnlib.MLP([2, 3, 1], seed=8), X, y, nnlib.BCEWithLogitsLoss(), 0.3, 1
 
+    def far():
+        X, y = nnlib.make_playground_circle(40, seed=2)
+        return nnlib.MLP([2, 4, 1], seed=3), X * 20, y, nnlib.BCEWithLogitsLoss(), 0.002, 35
+
+    def near():
+        X, y = nnlib.make_playground_circle(40, seed=2)
+        return nnlib.MLP([2, 4, 1], seed=3), X / 100, y, nnlib.BCEWithLogitsLoss(), 40.0, 3
+
     return [
         ("nnlib.MLP([2, 4, 1]), 40 points of make_playground_circle(seed=2), BCEWithLogitsLoss, lr = 0.1, epochs = 5",
          circle),
+        ("the same 40 points times 20 (up to about 90 from the origin), lr = 0.002, epochs = 35", far),
+        ("the same 40 points divided by 100, a large lr = 40, epochs = 3", near),
         ("nnlib.MLP(layers=[Dense(2, 5), Tanh(), Dense(5, 2)]), make_blobs(30, seed=4), CrossEntropyLoss, "
          "lr = 0.5, epochs = 8", blobs),
         ("nnlib.MLP([2, 3, 1]), 10 points, BCEWithLogitsLoss, lr = 0.3, epochs = 1", one_epoch),
@@ -220,6 +230,10 @@ def _check_own_layers(layers):
                         wrong.mistake or f"Its backward is not right yet: grade it with {exercise} first.") from None
 
 
+HYPERPARAMETER = ("A setting of the training (how many points, a seed, the learning rate, the epochs, a layer's "
+                  "seed): the model still classifies above 95 % of fresh points, and any such model of your own "
+                  "layers is right.")
+
 EXERCISES = [
     Exercise("6.train_loop", 6, "the training loop", "code",
              check_train_loop, lambda: train_loop,
@@ -227,7 +241,11 @@ EXERCISES = [
                   "every (name, p, grad) in model.parameters(): p -= lr * grad; keep the value.",
              nudge="Each epoch: measure the loss, let the model find every parameter's gradient, then move every "
                    "parameter a little downhill, in the model's own arrays.",
-             source_of=(train_loop,), time_limit=30.0, library=("nnlib.train",)),
+             source_of=(train_loop,), time_limit=30.0, library=("nnlib.train",),
+             equivalent_mutants={
+                 "insert `y = np.clip(y, -30, 30)` at the start of train_loop":
+                     "The labels are 0 and 1, or class indices below 30: clipping them at +-30 changes nothing.",
+             }),
     Exercise("6.capstone", 6, "a circle classifier of your own layers", "value",
              check_capstone, capstone,
              hint="nnlib.MLP(layers=[MyDense(2, 8), MyTanh(), MyDense(8, 1)]), trained by your train_loop with "
@@ -235,5 +253,15 @@ EXERCISES = [
                   "The grade feeds raw points: train on raw points.",
              nudge="A straight line cannot separate a circle: a hidden layer of your own layers, trained by your "
                    "own loop, long enough. The grade feeds the raw points of make_playground_circle.",
-             source_of=(MyDense, MyTanh, train_loop, capstone), time_limit=30.0),
+             source_of=(MyDense, MyTanh, train_loop, capstone), time_limit=30.0,
+             equivalent_mutants={
+                 "line 3: 500 -> 501": HYPERPARAMETER,
+                 "line 3: 0 -> 1": HYPERPARAMETER,
+                 "line 5: 0.5 -> 1.5": HYPERPARAMETER,
+                 "line 5: 300 -> 301": HYPERPARAMETER,
+                 "line 4: 1 -> 2 (occurrence 2)": HYPERPARAMETER,
+                 "line 4: 1 -> 0 (occurrence 2)": HYPERPARAMETER,
+                 "line 4: 2 -> 3 (occurrence 2)": HYPERPARAMETER,
+                 "line 4: 2 -> 0 (occurrence 2)": HYPERPARAMETER,
+             }),
 ]
