@@ -563,7 +563,10 @@ def _show(x, digits):
     if isinstance(x, (bool, np.bool_)):
         return repr(bool(x))
     if isinstance(x, (int, np.integer)):
-        return str(int(x))
+        text = str(abs(int(x)))
+        if len(text) > 20:  # 10**400 as 1e+400, not 401 digits
+            text = f"{text[0]}.{text[1:digits]}e+{len(text) - 1}"
+        return ("-" if x < 0 else "") + text
     if isinstance(x, (float, np.floating)):
         return _number(x, digits)
     if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
@@ -665,7 +668,8 @@ def _run_cases(fn, cases, reference, mistakes, compare, drawn=False):
         if problem is None:
             problem = changed_argument(case.args, args)
         if problem is None:
-            problem = compare(got.value, expected)
+            problem = (compare(got.value, expected, case.args) if getattr(compare, "wants_args", False)
+                       else compare(got.value, expected))
         if problem is not None:
             # Rounded to 6 digits, a value off by 1e-8 would look right: show more then.
             digits = 6 if got.error or show(got.value) != show(expected) else 17
@@ -694,16 +698,18 @@ def exact_numbers(rng, shape, spread=20):
     return rng.integers(-9, 10, size=shape) * 2.0 ** int(rng.integers(-spread, spread + 1))
 
 
-def close(rtol=1e-7, atol=1e-12, scaled=False):
+def close(rtol=1e-7, atol=1e-12, scaled=False, floor=None):
     """A ``compare`` for numbers and arrays: same shape, numpy array for an array, values
     within ``rtol``/``atol``; nan or inf where the answer is finite is always wrong.
 
     A tiny ``atol`` (1e-320, say) makes the comparison relative even for results near 0,
     where a value 2e-313 returned as 0 is wrong. ``scaled=True`` adds ``rtol`` times the
     largest expected magnitude to ``atol``: relative to the size of the whole answer, for
-    results whose small entries come from cancellation.
+    results whose small entries come from cancellation. ``floor(args)`` adds an absolute
+    tolerance per entry, computed from the case's arguments: the reference's own rounding
+    where it is not relative.
     """
-    def compare(got, expected):
+    def compare(got, expected, args=()):
         expected = np.asarray(expected)
         if expected.ndim > 0 and not isinstance(got, np.ndarray):
             return (f"returned a {type(got).__name__} where a numpy array of shape {expected.shape} is expected "
@@ -718,9 +724,12 @@ def close(rtol=1e-7, atol=1e-12, scaled=False):
             return "returned nan or inf where the answer is a finite number"
         with np.errstate(all="ignore"):
             bound = atol + (rtol * float(np.max(np.abs(expected), initial=0.0)) if scaled else 0.0)
-            if not np.allclose(g, expected, rtol=rtol, atol=bound):
+            if floor is not None:
+                bound = bound + floor(*args)
+            if not np.all(np.abs(g - expected) <= bound + rtol * np.abs(expected)):
                 return "values differ"
         return None
+    compare.wants_args = True
     return compare
 
 

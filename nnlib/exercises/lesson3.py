@@ -169,8 +169,13 @@ def uses_sigmoid(fn):
     return code is not None and any("sigmoid" in name.lower() for name in names(code))
 
 
+# Relative error where the slope is tiny because s is (z very negative); where s is near 1,
+# 1 - s is only known to the rounding of s (1e-16), which s - s**2 rounds differently.
+SLOPE = close(1e-9, 1e-320, floor=lambda z: 4.5e-16 * sigmoid(z))
+
+
 def check_sigmoid_grad(f):
-    n = check_function(f, _sigmoid_cases(), sigmoid_grad, SIGMOID_GRAD_MISTAKES, EXACT)
+    n = check_function(f, _sigmoid_cases(), sigmoid_grad, SIGMOID_GRAD_MISTAKES, SLOPE)
     return f"Your sigmoid_grad is right on all {n} cases, from z = -1e308 to 1e308."
 
 
