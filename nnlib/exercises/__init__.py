@@ -15,7 +15,9 @@
   over with the nudge).
 
 Each lesson's exercises and their graders are in ``lesson1.py`` .. ``lesson6.py``; the
-rules they share (warnings fail, a stub is "not attempted yet", ...) in ``grading.py``.
+rules they share (warnings fail, a stub is "not attempted yet", a time limit, inputs drawn
+from the whole domain, a nudge before the method, ...) in ``grading.py``; the mutants of
+the reference solutions that the graders are tested against in ``mutants.py``.
 """
 
 import inspect
