@@ -99,6 +99,8 @@ class Exercise:
       ``"nnlib.Dense.backward"``): an answer that calls one of them is told so.
     - equivalent_mutants: ``{mutant description: reason}`` for mutants of the reference
       (tests/test_exercise_mutants.py) that are right answers too.
+    - mutant_sample: grade only this many of its mutants (a seeded sample), for an
+      exercise whose grade is slow (it trains); 0: all of them.
     """
 
     id: str
@@ -116,6 +118,7 @@ class Exercise:
     time_limit: float = field(repr=False, compare=False, default=DEFAULT_TIME_LIMIT)
     library: tuple = field(repr=False, compare=False, default=())
     equivalent_mutants: dict = field(repr=False, compare=False, default_factory=dict)
+    mutant_sample: int = field(repr=False, compare=False, default=0)
 
     def __repr__(self):
         return f"Exercise({self.id!r}, lesson {self.lesson}, {self.kind}: {self.title})"
@@ -668,7 +671,8 @@ def _run_cases(fn, cases, reference, mistakes, compare, drawn=False):
         if problem is None:
             problem = changed_argument(case.args, args)
         if problem is None:
-            problem = (compare(got.value, expected, case.args) if getattr(compare, "wants_args", False)
+            # close() may need the arguments (a tolerance from them); a compare of one's own gets two.
+            problem = (compare(got.value, expected, case.args) if isinstance(compare, close)
                        else compare(got.value, expected))
         if problem is not None:
             # Rounded to 6 digits, a value off by 1e-8 would look right: show more then.
@@ -698,18 +702,22 @@ def exact_numbers(rng, shape, spread=20):
     return rng.integers(-9, 10, size=shape) * 2.0 ** int(rng.integers(-spread, spread + 1))
 
 
-def close(rtol=1e-7, atol=1e-12, scaled=False, floor=None):
+class close:
     """A ``compare`` for numbers and arrays: same shape, numpy array for an array, values
     within ``rtol``/``atol``; nan or inf where the answer is finite is always wrong.
 
     A tiny ``atol`` (1e-320, say) makes the comparison relative even for results near 0,
     where a value 2e-313 returned as 0 is wrong. ``scaled=True`` adds ``rtol`` times the
     largest expected magnitude to ``atol``: relative to the size of the whole answer, for
-    results whose small entries come from cancellation. ``floor(args)`` adds an absolute
+    results whose small entries come from cancellation. ``floor(*args)`` adds an absolute
     tolerance per entry, computed from the case's arguments: the reference's own rounding
     where it is not relative.
     """
-    def compare(got, expected, args=()):
+
+    def __init__(self, rtol=1e-7, atol=1e-12, scaled=False, floor=None):
+        self.rtol, self.atol, self.scaled, self.floor = rtol, atol, scaled, floor
+
+    def __call__(self, got, expected, args=()):
         expected = np.asarray(expected)
         if expected.ndim > 0 and not isinstance(got, np.ndarray):
             return (f"returned a {type(got).__name__} where a numpy array of shape {expected.shape} is expected "
@@ -723,14 +731,12 @@ def close(rtol=1e-7, atol=1e-12, scaled=False, floor=None):
         if not np.all(np.isfinite(g)):
             return "returned nan or inf where the answer is a finite number"
         with np.errstate(all="ignore"):
-            bound = atol + (rtol * float(np.max(np.abs(expected), initial=0.0)) if scaled else 0.0)
-            if floor is not None:
-                bound = bound + floor(*args)
-            if not np.all(np.abs(g - expected) <= bound + rtol * np.abs(expected)):
+            bound = self.atol + (self.rtol * float(np.max(np.abs(expected), initial=0.0)) if self.scaled else 0.0)
+            if self.floor is not None:
+                bound = bound + self.floor(*args)
+            if not np.all(np.abs(g - expected) <= bound + self.rtol * np.abs(expected)):
                 return "values differ"
         return None
-    compare.wants_args = True
-    return compare
 
 
 def check_value(answer, expected, wrong_answers, *, rtol=1e-3, atol=0.0, case="your answer"):

@@ -57,6 +57,9 @@ def _mse_domain(rng):
     return exact_numbers(rng, (N, D), 10), exact_numbers(rng, D, 10), exact_numbers(rng, N, 10)
 
 
+ONE_D = "w and the error are 1-D: the transpose of a 1-D array is the array itself."
+
+
 def check_mse_gradient(f):
     n = check_function(f, _mse_cases(), _numerical_mse_gradient, MSE_MISTAKES, close(1e-6, 1e-8))
     return f"Your gradient matches nnlib.numerical_gradient of the MSE on all {n} cases."
@@ -263,8 +266,8 @@ EXERCISES = [
                    "gradient has one entry per weight.",
              source_of=(mse_gradient,), domain=_mse_domain, domain_compare=close(1e-9, 0.0, scaled=True),
              equivalent_mutants={
-                 "line 4: 2 / len(y) * X.T @ error -> 2 / len(y) * X.T @ error.T": "w and the error are 1-D: the transpose of a 1-D array is the array itself.",
-                 "line 3: X @ w -> X @ w.T": "w and the error are 1-D: the transpose of a 1-D array is the array itself.",
+                 "line 4: 2 / len(y) * X.T @ error -> 2 / len(y) * X.T @ error.T": ONE_D,
+                 "line 3: X @ w -> X @ w.T": ONE_D,
              }, library=("nnlib.numerical_gradient",)),
     Exercise("2.gradient_descent", 2, "gradient descent on the mean squared error", "code",
              check_gradient_descent, lambda: gradient_descent,
@@ -273,9 +276,8 @@ EXERCISES = [
                    "step downhill.",
              source_of=(gradient_descent,), domain=_descent_domain, domain_compare=close(1e-6, 0.0, scaled=True),
              equivalent_mutants={
-                 "line 6: lr * 2 / len(y) * X.T @ (X @ w - y) -> lr * 2 / len(y) * X.T @ (X @ w - y).T":
-                     "w and the error are 1-D: the transpose of a 1-D array is the array itself.",
-                 "line 6: X @ w -> X @ w.T": "w and the error are 1-D: the transpose of a 1-D array is the array itself.",
+                 "line 5: lr * 2 / len(y) * X.T @ (X @ w - y) -> lr * 2 / len(y) * X.T @ (X @ w - y).T": ONE_D,
+                 "line 5: X @ w -> X @ w.T": ONE_D,
              }, library=("nnlib.train",)),
     Exercise("2.numerical_derivative", 2, "the central difference", "code",
              check_numerical_derivative, lambda: numerical_derivative,

@@ -79,8 +79,8 @@ EXP_NEGATIVE = ("np.exp(-z) overflows for a large negative z: exp(1000) is inf, 
                 "1 / (1 + np.exp(-z)) has this, even where its result looks right). np.where does not help on "
                 "its own: it computes both branches for every z, so each branch must be safe by itself.")
 EXP_POSITIVE = ("np.exp(z) overflows for a large z: exp(z) / (1 + exp(z)) is inf / inf = nan, the nan that a logit of "
-                "1065.1 gave in the learner's notebook this lesson is built on. np.where does not help on its own: it computes both branches for every z, "
-                "so each branch must be safe by itself.")
+                "1065.1 gave in the learner's notebook this lesson is built on. np.where does not help on its own: "
+                "it computes both branches for every z, so each branch must be safe by itself.")
 COMMON_MISTAKES = [
     (Symptom(_scalar_function_on_array),
      "math.exp (or float()) takes a single number; np.exp works on a whole array at once."),
@@ -181,7 +181,8 @@ def check_sigmoid_grad(f):
 
 def _softmax_cases():
     return [
-        Case("z = [0.0, 1.0, 2.0] (the softmax worked by hand in the learner's notebook this lesson is built on)", (np.array([0.0, 1.0, 2.0]),)),
+        Case("z = [0.0, 1.0, 2.0] (the softmax worked by hand in the learner's notebook this lesson is built on)",
+             (np.array([0.0, 1.0, 2.0]),)),
         Case("z = [1000.0, 1001.0, 1002.0]", (np.array([1000.0, 1001.0, 1002.0]),)),
         Case("z = [[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]], shape (N, C) = (2, 3)",
              (np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]]),)),
@@ -258,7 +259,7 @@ EXERCISES = [
                    "no clipping.",
              source_of=(sigmoid,), domain=_sigmoid_domain, library=("nnlib.sigmoid",),
              equivalent_mutants={
-                 "line 6: z >= 0 -> z > 0": "At z = 0 both forms give 1/2: which branch takes z = 0 does not matter.",
+                 "line 5: z >= 0 -> z > 0": "At z = 0 both forms give 1/2: which branch takes z = 0 does not matter.",
              }),
     Exercise("3.sigmoid_grad", 3, "the derivative of the sigmoid", "code", check_sigmoid_grad, lambda: sigmoid_grad,
              hint="s = your stable sigmoid(z); the slope is s * (1 - s), brackets included.",

@@ -10,7 +10,8 @@ from .lesson3 import sigmoid, uses_sigmoid
 
 
 def cross_entropy_by_hand():
-    # The example of the learner's notebook this lesson is built on: labels [1, 1, 0], probabilities of class 1 [0.8, 0.7, 0.1].
+    # The example of the learner's notebook this lesson is built on: labels [1, 1, 0],
+    # probabilities of class 1 [0.8, 0.7, 0.1].
     # Each example costs -log(the probability given to its true label); the total is a sum.
     y = np.array([1, 1, 0])
     p = np.array([0.8, 0.7, 0.1])
@@ -28,7 +29,8 @@ def check_cross_entropy_by_hand(answer):
         (float(-np.sum(np.log(p))), "The third example has label 0: its cost is -log(1 - 0.1), not -log(0.1)."),
         (-cross_entropy_by_hand(), "Mind the sign: a cost is -log(p), which is positive."),
         (float(-np.sum((1 - y) * np.log(p) + y * np.log(1 - p))),
-         "That is the cross entropy of the opposite labels [0, 0, 1] (the 5.1160 of the learner's notebook this lesson is built on)."),
+         "That is the cross entropy of the opposite labels [0, 0, 1] (the 5.1160 of the learner's notebook this "
+         "lesson is built on)."),
     ])
     return "Three costs -log 0.8, -log 0.7 and -log 0.9, added."
 
@@ -248,6 +250,7 @@ def check_cross_entropy(f):
     return f"Your cross entropy is right and finite on all {n} cases."
 
 
+LABELS = "The labels are 0 and 1: clipping them at +-30 changes nothing."
 SAFETY_NET = ("The conversion is a safety net: the arguments are numpy arrays in this exercise, and a list that "
               "meets an array in an operation is converted anyway.")
 
@@ -260,7 +263,7 @@ EXERCISES = [
                    "question asks for the total of the three.",
              source_of=(cross_entropy_by_hand,),
              equivalent_mutants={
-                 "line 6: float(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))) -> -np.sum(y * np.log(p) + (1 - y) "
+                 "line 4: float(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))) -> -np.sum(y * np.log(p) + (1 - y) "
                  "* np.log(1 - p))": "np.sum gives a numpy float64, which is a float: the float() only tidies it.",
              }),
     Exercise("4.bce_with_logits", 4, "binary cross entropy from logits", "code",
@@ -275,8 +278,7 @@ EXERCISES = [
                  "line 3: np.asarray(z, dtype=float) -> z": SAFETY_NET,
                  "line 3: np.asarray(y, dtype=float) -> y": SAFETY_NET,
                  "line 3: delete `z, y = (np.asarray(z, dtype=float), np.asarray(y, dtype=float))`": SAFETY_NET,
-                 "insert `y = np.clip(y, -30, 30)` at the start of bce_with_logits": "The labels are 0 and 1: clipping them "
-                                                                          "at +-30 changes nothing.",
+                 "insert `y = np.clip(y, -30, 30)` at the start of bce_with_logits": LABELS,
              }),
     Exercise("4.bce_with_logits_grad", 4, "the gradient of binary cross entropy", "code",
              check_bce_with_logits_grad, lambda: bce_with_logits_grad,
@@ -290,15 +292,15 @@ EXERCISES = [
                  "line 3: np.asarray(z, dtype=float) -> z": SAFETY_NET,
                  "line 3: np.asarray(y, dtype=float) -> y": SAFETY_NET,
                  "line 3: delete `z, y = (np.asarray(z, dtype=float), np.asarray(y, dtype=float))`": SAFETY_NET,
-                 "insert `y = np.clip(y, -30, 30)` at the start of bce_with_logits_grad": "The labels are 0 and 1: clipping them "
-                                                                          "at +-30 changes nothing.",
+                 "insert `y = np.clip(y, -30, 30)` at the start of bce_with_logits_grad": LABELS,
              }),
     Exercise("4.cross_entropy", 4, "the mean cross entropy of a batch", "code",
              check_cross_entropy, lambda: cross_entropy,
              hint="log_p = z - max - log(sum(exp(z - max))) per row; the loss is -mean(log_p[np.arange(N), y]).",
              nudge="Work with log-probabilities, each row shifted by its largest logit first, and take, in each "
                    "row, the entry of that example's label. The loss is a mean.",
-             source_of=(cross_entropy,), domain=_ce_domain, domain_compare=close(1e-9, 1e-15), library=("nnlib.cross_entropy",),
+             source_of=(cross_entropy,), domain=_ce_domain, domain_compare=close(1e-9, 1e-15),
+             library=("nnlib.cross_entropy",),
              equivalent_mutants={
                  "line 3: np.asarray(logits, dtype=float) -> logits": SAFETY_NET,
                  "line 3: delete `logits = np.asarray(logits, dtype=float)`": SAFETY_NET,

@@ -198,7 +198,7 @@ def check_dense_backward(cls):
             y = rng.normal(size=(N, H))
             _gradient_check(layer, X, y, nnlib.MSELoss(), case)
     _check_in_mlp([cls(2, 3, seed=1), nnlib.Tanh(), cls(3, 1, seed=2)])
-    return (f"Your backward gives the same dW, db and dX as the chain rule on {len(DENSE_SHAPES) + DRAWN_LAYERS} shapes, "
+    return (f"Your backward gives the same dW, db and dX as the chain rule on {len(shapes)} shapes, "
             "passes nnlib.gradient_check alone and inside an MLP.")
 
 
@@ -291,7 +291,7 @@ EXERCISES = [
                    "its label, and what does each example cost then? The loss is their mean.",
              source_of=(initial_loss,),
              equivalent_mutants={
-                 "line 4: float(np.log(2)) -> np.log(2)": "np.log gives a numpy float64, which is a float: the "
+                 "line 2: float(np.log(2)) -> np.log(2)": "np.log gives a numpy float64, which is a float: the "
                                                           "float() only tidies it.",
              }),
     Exercise("5.dense_backward", 5, "the backward pass of a dense layer", "code",

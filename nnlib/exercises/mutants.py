@@ -42,8 +42,9 @@ _UNWRAP = {"asarray", "abs", "array", "float"}   # f(x) -> x
 @dataclass
 class Mutant:
     """One edit of a reference: ``description`` names it ("line 3: a -> b", the line
-    counted from the ``def`` or ``class`` line); ``answer()`` builds what a learner
-    would pass to ``grade``."""
+    counted from the ``def`` or ``class`` line, which is line 1, without comment lines
+    and blank lines, so that a new comment does not rename the mutants); ``answer()``
+    builds what a learner would pass to ``grade``."""
 
     exercise_id: str
     description: str
@@ -79,7 +80,7 @@ def mutants(exercise):
     tree = ast.parse(source)
     namespace = vars(sys.modules[target.__module__])
     found, seen = [], {}
-    for description, mutated in _edits(tree):
+    for description, mutated in _edits(tree, _code_lines(source)):
         ast.fix_missing_locations(mutated)
         seen[description] = seen.get(description, 0) + 1
         if seen[description] > 1:  # the same edit elsewhere on the line
@@ -88,7 +89,17 @@ def mutants(exercise):
     return found
 
 
-def _edits(tree):
+def _code_lines(source):
+    """Line number in the source -> line number counting only the lines of code."""
+    numbers, count = {}, 0
+    for i, line in enumerate(source.splitlines(), start=1):
+        if line.strip() and not line.strip().startswith("#"):
+            count += 1
+        numbers[i] = count
+    return numbers
+
+
+def _edits(tree, code_line):
     """(description, mutated tree) for every single edit of the tree."""
     definition = tree.body[0]
     nodes = [n for n in ast.walk(definition) if n is not definition]
@@ -97,14 +108,14 @@ def _edits(tree):
             mutated = copy.deepcopy(tree)
             target = [n for n in ast.walk(mutated.body[0]) if n is not mutated.body[0]][index]
             if _replace(mutated, target, replacement):
-                line = getattr(node, "lineno", definition.lineno) - definition.lineno + 1
+                line = code_line[getattr(node, "lineno", definition.lineno)]
                 yield f"line {line}: {label}", mutated
     for index, (body_owner, position) in enumerate(_statements(definition)):
         statement = getattr(body_owner, "body")[position]
         mutated = copy.deepcopy(tree)
         owner = _same_node(mutated, tree, body_owner)
         del owner.body[position]
-        line = statement.lineno - definition.lineno + 1
+        line = code_line[statement.lineno]
         yield f"line {line}: delete `{ast.unparse(statement)}`", mutated
     for function in [n for n in ast.walk(definition) if isinstance(n, ast.FunctionDef)]:
         for arg in function.args.args:
