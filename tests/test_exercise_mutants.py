@@ -5,7 +5,8 @@ be graded not correct, unless the exercise lists it in ``equivalent_mutants`` wi
 reason it is a right answer too.
 
 The test is generic over the catalog: a new exercise is covered as soon as it is in
-``exercises.catalog()``. Run this file as a script for the score of each exercise:
+``exercises.catalog()``. Run this file as a script for the score of each exercise, on
+every mutant (no sample):
 
     PYTHONPATH=$PWD python tests/test_exercise_mutants.py
 """
@@ -27,9 +28,9 @@ MAX_MUTANTS = 80
 CATALOG = exercises.catalog()
 
 
-def graded_mutants(exercise):
+def graded_mutants(exercise, everyone=False):
     every = mutants(exercise)
-    most = min(MAX_MUTANTS, exercise.mutant_sample or MAX_MUTANTS)
+    most = len(every) if everyone else min(MAX_MUTANTS, exercise.mutant_sample or MAX_MUTANTS)
     found = random.Random(exercise.id).sample(every, most) if len(every) > most else every
     return found, len(found) == len(every)
 
@@ -45,11 +46,12 @@ def answer_of(mutant):
             return None
 
 
-def score(exercise):
+def score(exercise, everyone=False):
     """(killed, equivalent, survivors, stale): mutants graded not correct (or giving no
     answer), those graded correct and declared equivalent, those graded correct and not
-    declared, and declared equivalents not found among the graded ones."""
-    found, complete = graded_mutants(exercise)
+    declared, and declared equivalents not found among the graded ones. ``everyone``:
+    grade every mutant, even of an exercise that asks for a sample."""
+    found, complete = graded_mutants(exercise, everyone)
     killed, equivalent, survivors = [], [], []
     for mutant in found:
         grading.reset_attempts()
@@ -121,7 +123,7 @@ if __name__ == "__main__":
     print(f"{'exercise':26} {'mutants':>7} {'killed':>6} {'equivalent':>10} {'survived':>8} {'score':>6} {'time':>6}")
     for exercise in CATALOG:
         start = time.perf_counter()
-        killed, equivalent, survivors, stale = score(exercise)
+        killed, equivalent, survivors, stale = score(exercise, everyone=True)
         relevant = len(killed) + len(survivors)
         total_killed, total_relevant = total_killed + len(killed), total_relevant + relevant
         print(f"{exercise.id:26} {relevant + len(equivalent):7} {len(killed):6} {len(equivalent):10} "

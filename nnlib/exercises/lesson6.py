@@ -253,7 +253,7 @@ EXERCISES = [
                   "The grade feeds raw points: train on raw points.",
              nudge="A straight line cannot separate a circle: a hidden layer of your own layers, trained by your "
                    "own loop, long enough. The grade feeds the raw points of make_playground_circle.",
-             source_of=(MyDense, MyTanh, train_loop, capstone), time_limit=30.0,
+             source_of=(MyDense, MyTanh, train_loop, capstone), time_limit=30.0, mutant_sample=10,
              equivalent_mutants={
                  "line 3: 500 -> 501": HYPERPARAMETER,
                  "line 3: 0 -> 1": HYPERPARAMETER,

@@ -76,8 +76,14 @@ def reference_of(exercise):
 def mutants(exercise):
     """Every mutant of the exercise's reference, in a stable order."""
     target, call_for_value = reference_of(exercise)
-    source = textwrap.dedent(inspect.getsource(target))
-    tree = ast.parse(source)
+    try:
+        source = textwrap.dedent(inspect.getsource(target))
+        tree = ast.parse(source)
+    except (OSError, TypeError, SyntaxError):
+        tree = None
+    if tree is None or len(tree.body) != 1 or not isinstance(tree.body[0], (ast.FunctionDef, ast.ClassDef)):
+        raise ValueError(f"{exercise.id}: the reference to mutate must be a def or a class with readable source "
+                         f"(a value exercise's make_solution a def, not a lambda), got {target!r}")
     namespace = vars(sys.modules[target.__module__])
     found, seen = [], {}
     for description, mutated in _edits(tree, _code_lines(source)):
