@@ -612,12 +612,23 @@ def drawn_cases(exercise=None):
     if exercise is None or exercise.domain is None:
         return []
     rng = np.random.default_rng(zlib.crc32(exercise.id.encode()))
+    names = _parameters(exercise)
     cases = []
     for k in range(exercise.draws):
         args = tuple(exercise.domain(rng))
-        shown = ", ".join(_describe(a) for a in args)
+        shown = ", ".join(_describe(a) if callable(a) or len(args) != len(names) else f"{name} = {_describe(a)}"
+                          for name, a in zip(names or [None] * len(args), args))
         cases.append(Case(f"drawn input {k + 1} of {exercise.draws} (seeded): {shown}", args))
     return cases
+
+
+def _parameters(exercise):
+    """The names of the reference function's parameters, to show drawn arguments by name."""
+    solution = exercise.make_solution() if exercise.kind == "code" else exercise.make_solution
+    try:
+        return list(inspect.signature(solution).parameters)
+    except (TypeError, ValueError):
+        return []
 
 
 def _describe(a):

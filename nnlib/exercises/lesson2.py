@@ -180,19 +180,19 @@ def _function(rng):
     if kind == 0:
         def g(x):
             return a * x ** 3 + b * x ** 2 + c * x
-        g.__doc__ = f"g(x) = {a:g} x**3 + {b:g} x**2 + {c:g} x"
+        g.__doc__ = f"g(x) = a x**3 + b x**2 + c x with a = {a:g}, b = {b:g}, c = {c:g}"
     elif kind == 1:
         def g(x):
             return np.sin(a * x) + b
-        g.__doc__ = f"g(x) = sin({a:g} x) + {b:g}"
+        g.__doc__ = f"g(x) = sin(a x) + b with a = {a:g}, b = {b:g}"
     elif kind == 2:
         def g(x):
             return np.exp(x / 2) * c
-        g.__doc__ = f"g(x) = {c:g} exp(x / 2)"
+        g.__doc__ = f"g(x) = c exp(x / 2) with c = {c:g}"
     else:
         def g(x):
             return a / (1 + x * x)
-        g.__doc__ = f"g(x) = {a:g} / (1 + x**2)"
+        g.__doc__ = f"g(x) = a / (1 + x**2) with a = {a:g}"
     return g
 
 

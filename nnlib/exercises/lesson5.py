@@ -222,15 +222,16 @@ def _check_activation(cls, base, stub_name, saved, slope, mistakes, to_mlp):
     """Shared by tanh and the sigmoid: saved is the attribute forward keeps (t or s),
     slope(out) the correct local slope, mistakes(X, out, dout) -> (value, message) pairs."""
     check_class(cls, base, stub_name)
-    shapes = [(shape, 1.5) for shape in ACTIVATION_SHAPES] + _drawn_shapes(205, 2)
+    shapes = [(shape, 1.0) for shape in ACTIVATION_SHAPES] + _drawn_shapes(205, 2)
     for k, ((N, H), scale) in enumerate(shapes):
         named = k < len(ACTIVATION_SHAPES)
         case = (f"X of shape ({N}, {H}), random X and dout" if named else
-                f"drawn input {k - len(ACTIVATION_SHAPES) + 1} of {DRAWN_LAYERS} (seeded): X of shape ({N}, {H}) "
-                f"and dout of size about {scale:.2g}")
+                f"drawn input {k - len(ACTIVATION_SHAPES) + 1} of {DRAWN_LAYERS} (seeded): X of shape ({N}, {H}), "
+                f"dout of size about {scale:.2g}")
         rng = np.random.default_rng(20 + k)
-        X = rng.normal(scale=scale, size=(N, H)).round(2)
-        dout = rng.normal(size=(N, H)).round(2) * (1.0 if named else scale)
+        # X of size 1.5, where the slope is far from 0 and 1; dout of any size.
+        X = rng.normal(scale=1.5, size=(N, H)).round(2)
+        dout = rng.normal(size=(N, H)).round(2) * scale
         layer = _make(cls, (), case)
         forward = outcome(layer.forward, (X,))
         if forward.error:
