@@ -43,7 +43,8 @@ DENSE_MISTAKES = [
 
 def _dense_domain(rng):
     N, D, H = rng.integers(1, 6, size=3)
-    return exact_numbers(rng, (N, D)), exact_numbers(rng, (D, H)), exact_numbers(rng, H)
+    # Magnitudes from 2**-300 to 9 * 2**300 (1e-90 to 1e91): X @ W is exact at any of them.
+    return exact_numbers(rng, (N, D), 300), exact_numbers(rng, (D, H), 300), exact_numbers(rng, H, 300)
 
 
 def check_dense_forward(f):
@@ -73,7 +74,7 @@ EXERCISES = [
              hint="A batch X (N, D) times W (D, H) gives (N, H); numpy adds b (H,) to every row by broadcasting.",
              nudge="Each row of X is one example: the layer takes weighted sums of its features, one per output, "
                    "and adds one bias per output; numpy can do every row at once.",
-             source_of=(dense_forward,), domain=_dense_domain, library=("nnlib.Dense.forward",)),
+             source_of=(dense_forward,), domain=_dense_domain, domain_compare=close(1e-9, 0.0), library=("nnlib.Dense.forward",)),
     Exercise("1.matmul_shape", 1, "the shape of A @ B", "value",
              check_matmul_shape, matmul_shape,
              hint="(n, k) @ (k, m) is (n, m): the inner sizes match and disappear.",

@@ -52,9 +52,9 @@ MSE_MISTAKES = [
 
 
 def _mse_domain(rng):
-    # Exact numbers from 2**-10 to 2**10 times 9: the gradient is exact up to its 2 / N.
+    # Exact numbers from 2**-100 to 9 * 2**100 (1e-30 to 1e31): X @ w is exact.
     N, D = rng.integers(1, 7), rng.integers(1, 5)
-    return exact_numbers(rng, (N, D), 10), exact_numbers(rng, D, 10), exact_numbers(rng, N, 10)
+    return exact_numbers(rng, (N, D), 100), exact_numbers(rng, D, 100), exact_numbers(rng, N, 100)
 
 
 ONE_D = "w and the error are 1-D: the transpose of a 1-D array is the array itself."
