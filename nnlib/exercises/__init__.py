@@ -11,15 +11,19 @@
 - ``grade(id, answer)``: a ``Feedback`` with ``.correct``, ``.attempted`` and ``.message``.
 - ``solution(id)``: the reference answer, the same kind of object as the answer.
 - ``source(id)``: its source code, to compare with after trying.
+- ``reset_attempts(id=None)``: forget the wrong attempts counted so far (the hints start
+  over with the nudge).
 
 Each lesson's exercises and their graders are in ``lesson1.py`` .. ``lesson6.py``; the
-rules they share (warnings fail, a stub is "not attempted yet", ...) in ``grading.py``.
+rules they share (warnings fail, a stub is "not attempted yet", a time limit, inputs drawn
+from the whole domain, a nudge before the method, ...) in ``grading.py``; the mutants of
+the reference solutions that the graders are tested against in ``mutants.py``.
 """
 
 import inspect
 
 from . import lesson1, lesson2, lesson3, lesson4, lesson5, lesson6
-from .grading import Exercise, Feedback, grade_answer
+from .grading import Exercise, Feedback, grade_answer, note_solution_called, reset_attempts, take_pristine
 
 _EXERCISES = {ex.id: ex for lesson in (lesson1, lesson2, lesson3, lesson4, lesson5, lesson6)
               for ex in lesson.EXERCISES}
@@ -43,6 +47,7 @@ def grade(exercise_id, answer):
 
 def solution(exercise_id):
     """The reference answer of an exercise: a function, a class or a value."""
+    note_solution_called(exercise_id)  # from inside the learner's graded code: told so
     return _find(exercise_id).make_solution()
 
 
@@ -51,4 +56,7 @@ def source(exercise_id):
     return "\n\n".join(inspect.getsource(obj).rstrip() for obj in _find(exercise_id).source_of) + "\n"
 
 
-__all__ = ["Exercise", "Feedback", "catalog", "grade", "solution", "source"]
+__all__ = ["Exercise", "Feedback", "catalog", "grade", "reset_attempts", "solution", "source"]
+
+# Every grade runs on nnlib as it is now, at import, whatever a cell changes later.
+take_pristine()

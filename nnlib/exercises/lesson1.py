@@ -3,7 +3,7 @@ the signed distance of points from a neuron's line."""
 
 import numpy as np
 
-from .grading import Case, Exercise, check_function, check_value, close
+from .grading import Case, Exercise, check_function, check_value, close, exact_numbers
 
 
 def dense_forward(X, W, b):
@@ -40,6 +40,12 @@ DENSE_MISTAKES = [
     (lambda X, W, b: X * W + b, "X * W multiplies entry by entry; the layer needs the matrix product X @ W."),
     (lambda X, W, b: X @ W.T + b, "W is (D, H) already: X @ W, not X @ W.T."),
 ]
+
+
+def _dense_domain(rng):
+    N, D, H = rng.integers(1, 6, size=3)
+    # Magnitudes from 2**-300 to 9 * 2**300 (1e-90 to 1e91): X @ W is exact at any of them.
+    return exact_numbers(rng, (N, D), 300), exact_numbers(rng, (D, H), 300), exact_numbers(rng, H, 300)
 
 
 def check_dense_forward(f):
@@ -122,10 +128,13 @@ EXERCISES = [
     Exercise("1.dense_forward", 1, "a dense layer's forward pass X @ W + b", "code",
              check_dense_forward, lambda: dense_forward,
              hint="A batch X (N, D) times W (D, H) gives (N, H); numpy adds b (H,) to every row by broadcasting.",
-             source_of=(dense_forward,)),
+             nudge="Each row of X is one example: the layer takes weighted sums of its features, one per output, "
+                   "and adds one bias per output; numpy can do every row at once.",
+             source_of=(dense_forward,), domain=_dense_domain, domain_compare=close(1e-9, 0.0), library=("nnlib.Dense.forward",)),
     Exercise("1.matmul_shape", 1, "the shape of A @ B", "value",
              check_matmul_shape, matmul_shape,
              hint="(n, k) @ (k, m) is (n, m): the inner sizes match and disappear.",
+             nudge="Write the two shapes side by side: which sizes must agree, and which ones stay in the result?",
              source_of=(matmul_shape,)),
     Exercise("1.signed_distance", 1, "the signed distance of points from a neuron's line", "code",
              check_signed_distance, lambda: signed_distance,

@@ -5,7 +5,7 @@ import numpy as np
 
 import nnlib
 
-from .grading import Case, Exercise, Symptom, check_function, check_value, close
+from .grading import Case, Exercise, Symptom, check_function, check_value, close, exact_numbers
 
 # The lesson's system: 2 w1 + w2 = 7, 3 w1 - w2 = 3, solved by w = (2, 3).
 X_LESSON = np.array([[2.0, 1.0], [3.0, -1.0]])
@@ -49,6 +49,15 @@ MSE_MISTAKES = [
     (lambda X, w, y: np.mean(2 * X.T @ (X @ w - y)),
      "The mean of the gradient is one number; the gradient has one entry per weight, shape (D,)."),
 ]
+
+
+def _mse_domain(rng):
+    # Exact numbers from 2**-100 to 9 * 2**100 (1e-30 to 1e31): X @ w is exact.
+    N, D = rng.integers(1, 7), rng.integers(1, 5)
+    return exact_numbers(rng, (N, D), 100), exact_numbers(rng, D, 100), exact_numbers(rng, N, 100)
+
+
+ONE_D = "w and the error are 1-D: the transpose of a 1-D array is the array itself."
 
 
 def check_mse_gradient(f):
@@ -108,6 +117,15 @@ DESCENT_MISTAKES = [
 ]
 
 
+def _descent_domain(rng):
+    # A learning rate below the limit 2 / lambda_max, so that the reference converges.
+    N, D = rng.integers(1, 7), rng.integers(1, 4)
+    X, y = exact_numbers(rng, (N, D), 8), exact_numbers(rng, N, 8)
+    top = np.linalg.eigvalsh(2 / N * X.T @ X).max()
+    lr = float(rng.uniform(0.05, 0.95)) * (1 / top if top > 1e-9 else 1.0)
+    return X, y, lr, int(rng.integers(0, 41))
+
+
 def check_gradient_descent(f):
     n = check_function(f, _descent_cases(), gradient_descent, DESCENT_MISTAKES, close(1e-6, 1e-9))
     return f"Your loop solves the lesson's system, w = (2, 3), and the other {n - 1} cases."
@@ -156,21 +174,72 @@ DERIVATIVE_MISTAKES = [
 ]
 
 
+def _function(rng):
+    a, b, c = (float(v) for v in rng.integers(-3, 4, size=3))
+    kind = rng.integers(0, 4)
+    if kind == 0:
+        def g(x):
+            return a * x ** 3 + b * x ** 2 + c * x
+        g.__doc__ = f"g(x) = a x**3 + b x**2 + c x with a = {a:g}, b = {b:g}, c = {c:g}"
+    elif kind == 1:
+        def g(x):
+            return np.sin(a * x) + b
+        g.__doc__ = f"g(x) = sin(a x) + b with a = {a:g}, b = {b:g}"
+    elif kind == 2:
+        def g(x):
+            return np.exp(x / 2) * c
+        g.__doc__ = f"g(x) = c exp(x / 2) with c = {c:g}"
+    else:
+        def g(x):
+            return a / (1 + x * x)
+        g.__doc__ = f"g(x) = a / (1 + x**2) with a = {a:g}"
+    return g
+
+
+def _derivative_domain(rng):
+    x = float(rng.choice([-1.0, 1.0]) * 10 ** rng.uniform(-3, 3))
+    return _function(rng), x, float(10 ** rng.uniform(-4, 2))
+
+
 def check_numerical_derivative(f):
     n = check_function(f, _derivative_cases(), numerical_derivative, DERIVATIVE_MISTAKES, close(1e-9, 1e-12))
     return f"Your central difference is right on all {n} functions."
 
 
-def largest_learning_rate():
+def largest_learning_rate(X=X_LESSON):
     # The loss mean((X w - y)**2) has the Hessian (2 / N) X.T X. Along an eigenvector
     # with eigenvalue lam, a step multiplies the distance to the bottom by (1 - lr lam):
     # it shrinks only while lr < 2 / lam, and the largest lam sets the limit.
-    X = np.array([[2.0, 1.0], [3.0, -1.0]])
     hessian = 2 / len(X) * X.T @ X
     return 2 / np.linalg.eigvalsh(hessian).max()
 
 
+# The lesson's system has N = 2, where 2 / N = 1 hides a missing 2 / N: a function of X
+# is also graded on this system of N = 3 equations.
+X_THREE = np.array([[2.0, 1.0], [3.0, -1.0], [1.0, 1.0]])
+
+
+def _rate_domain(rng):
+    N, D = rng.integers(1, 7), rng.integers(1, 4)
+    X = exact_numbers(rng, (N, D), 10)
+    X[0, 0] = 2.0 ** 10  # never all zeros: the limit is then infinite
+    return (X,)
+
+
 def check_largest_learning_rate(answer):
+    """A number (the lesson's system), or a function f(X) graded on other systems too."""
+    if callable(answer):
+        cases = [Case("the lesson's system X = [[2, 1], [3, -1]]", (X_LESSON.copy(),)),
+                 Case("three equations, X = [[2, 1], [3, -1], [1, 1]] (N = 3)", (X_THREE.copy(),))]
+        mistakes = [(lambda X: 2 / np.linalg.eigvalsh(X.T @ X).max(),
+                     "The Hessian of a mean of squares is (2 / N) X.T X: with N = 2 the factor is 1, which hides "
+                     "it on the lesson's system only.")]
+        n = check_function(answer, cases, largest_learning_rate, mistakes, close(1e-6, 0), what="function f(X)")
+        return f"Your f(X) gives the largest learning rate on the lesson's system and on {n - 1} others."
+    return _check_rate_value(answer)
+
+
+def _check_rate_value(answer):
     gram = X_LESSON.T @ X_LESSON
     hessian = 2 / len(Y_LESSON) * gram
     low, high = np.linalg.eigvalsh(hessian)
@@ -185,25 +254,42 @@ def check_largest_learning_rate(answer):
          "The Hessian of a mean of squares is (2 / N) X.T X: the 2 from the square is missing."),
         (0.05, "0.05 is the rate the lesson used: it converges, but so do larger ones."),
     ], rtol=0.02)
-    return "Above it, the steep direction overshoots by more each step and w flies off."
+    return ("Above it, the steep direction overshoots by more each step and w flies off. On this system N = 2, "
+            "so 2 / N = 1: to check the method too, grade a function f(X) that returns the rate for any X.")
 
 
 EXERCISES = [
     Exercise("2.mse_gradient", 2, "the gradient of the mean squared error", "code",
              check_mse_gradient, lambda: mse_gradient,
              hint="With the error r = X @ w - y (N,), the gradient is 2/N X.T @ r, one entry per weight (D,).",
-             source_of=(mse_gradient,)),
+             nudge="Differentiate one squared error with the chain rule, then average over the examples: the "
+                   "gradient has one entry per weight.",
+             source_of=(mse_gradient,), domain=_mse_domain, domain_compare=close(1e-9, 0.0, scaled=True),
+             equivalent_mutants={
+                 "line 4: 2 / len(y) * X.T @ error -> 2 / len(y) * X.T @ error.T": ONE_D,
+                 "line 3: X @ w -> X @ w.T": ONE_D,
+             }, library=("nnlib.numerical_gradient",)),
     Exercise("2.gradient_descent", 2, "gradient descent on the mean squared error", "code",
              check_gradient_descent, lambda: gradient_descent,
              hint="w = np.zeros(D); then, steps times: w = w - lr * (the MSE gradient at the current w).",
-             source_of=(gradient_descent,)),
+             nudge="Start from zero weights; at every step, find the slope where you stand now and take a small "
+                   "step downhill.",
+             source_of=(gradient_descent,), domain=_descent_domain, domain_compare=close(1e-6, 0.0, scaled=True),
+             equivalent_mutants={
+                 "line 5: lr * 2 / len(y) * X.T @ (X @ w - y) -> lr * 2 / len(y) * X.T @ (X @ w - y).T": ONE_D,
+                 "line 5: X @ w -> X @ w.T": ONE_D,
+             }, library=("nnlib.train",)),
     Exercise("2.numerical_derivative", 2, "the central difference", "code",
              check_numerical_derivative, lambda: numerical_derivative,
              hint="Look both ways: (g(x + h) - g(x - h)) divided by the distance between the two points, 2h.",
-             source_of=(numerical_derivative,)),
+             nudge="Look at g a distance h to each side of x, and divide the rise by the run between those two "
+                   "points.",
+             source_of=(numerical_derivative,), domain=_derivative_domain, library=("nnlib.numerical_gradient",)),
     Exercise("2.largest_learning_rate", 2, "the largest learning rate that still converges", "value",
              check_largest_learning_rate, largest_learning_rate,
              hint="The Hessian of mean((X w - y)**2) is (2/N) X.T X; the limit is 2 / its largest eigenvalue "
                   "(np.linalg.eigvalsh).",
-             source_of=(largest_learning_rate,)),
+             nudge="The steepest direction of the bowl sets the limit: its curvature (the loss's second "
+                   "derivative, the Hessian) tells how far a step may go before it overshoots by more each time.",
+             source_of=(largest_learning_rate,), domain=_rate_domain),
 ]

@@ -6,11 +6,12 @@ import numpy as np
 import nnlib
 
 from .grading import Case, Exercise, Symptom, check_function, check_value, close
-from .lesson3 import sigmoid
+from .lesson3 import sigmoid, uses_sigmoid
 
 
 def cross_entropy_by_hand():
-    # The seeds' example: labels [1, 1, 0], probabilities of class 1 [0.8, 0.7, 0.1].
+    # The example of the learner's notebook this lesson is built on: labels [1, 1, 0],
+    # probabilities of class 1 [0.8, 0.7, 0.1].
     # Each example costs -log(the probability given to its true label); the total is a sum.
     y = np.array([1, 1, 0])
     p = np.array([0.8, 0.7, 0.1])
@@ -28,7 +29,8 @@ def check_cross_entropy_by_hand(answer):
         (float(-np.sum(np.log(p))), "The third example has label 0: its cost is -log(1 - 0.1), not -log(0.1)."),
         (-cross_entropy_by_hand(), "Mind the sign: a cost is -log(p), which is positive."),
         (float(-np.sum((1 - y) * np.log(p) + y * np.log(1 - p))),
-         "That is the cross entropy of the opposite labels [0, 0, 1] (the seeds' 5.1160)."),
+         "That is the cross entropy of the opposite labels [0, 0, 1] (the 5.1160 of the learner's notebook this "
+         "lesson is built on)."),
     ])
     return "Three costs -log 0.8, -log 0.7 and -log 0.9, added."
 
@@ -55,7 +57,7 @@ def _bce_cases():
         case("", [2.0, -1.0, 0.5], [1, 0, 0]),
         case("confident and right: ", [1000.0, -1000.0], [1, 0]),
         case("confident and wrong: ", [1000.0, -1000.0], [0, 1]),
-        case("the seed's logit: ", [1065.1], [0]),
+        case("the logit that gave nan in the learner's notebook this lesson is built on: ", [1065.1], [0]),
         case("", [1e308, -1e308], [1, 0]),
         case("one example: ", [-1e308], [1]),
     ]
@@ -111,6 +113,18 @@ BCE_MISTAKES = [
 ]
 
 
+def _bce_domain(rng):
+    """Logits of every size (up to 1e300, so that a mean of N costs stays finite) and
+    labels 0 and 1; confident and right logits give losses near 0, where the error is
+    relative."""
+    N = rng.integers(1, 9)
+    kind = rng.integers(0, 3, size=N)
+    sign = rng.choice([-1.0, 1.0], size=N)
+    z = np.choose(kind, [sign * 10.0 ** rng.uniform(-300, 300, size=N), rng.uniform(-40, 40, size=N),
+                         sign * rng.uniform(30, 800, size=N)])
+    return z, rng.integers(0, 2, size=N)
+
+
 def check_bce_with_logits(f):
     n = check_function(f, _bce_cases(), bce_with_logits, BCE_MISTAKES, close(1e-7, 1e-10))
     return f"Your loss is right and finite on all {n} cases, logits of +-1e308 included."
@@ -136,6 +150,10 @@ def _grad_cases():
     ]
 
 
+def _uses_sigmoid_overflow(args, got):
+    return bool(got.error and "overflow" in got.error) and uses_sigmoid(got.fn)
+
+
 BCE_GRAD_MISTAKES = [
     (lambda z, y: sigmoid(z) - y, "The 1/N is missing: the loss is a mean over the N examples, so each entry is "
                                   "divided by N."),
@@ -143,9 +161,11 @@ BCE_GRAD_MISTAKES = [
     (lambda z, y: (z - y) / len(z), "The sigmoid is missing: the gradient uses the probability, (sigmoid(z) - y) / N."),
     (lambda z, y: np.mean(sigmoid(z) - y),
      "The mean of the gradient is one number; the gradient has one entry per logit, (sigmoid(z) - y) / N."),
-    (Symptom(lambda args, got: bool(got.error and "overflow" in got.error)),
+    (Symptom(_uses_sigmoid_overflow),
      "The sigmoid inside is not the stable one: exp overflows for a large |z|. Use your stable sigmoid "
      "(or nnlib.sigmoid)."),
+    (Symptom(lambda args, got: bool(got.error and "overflow" in got.error)),
+     "exp overflows for a large |z|: go through a stable sigmoid, which only takes exp of numbers <= 0."),
     (Symptom(lambda args, got: bool(got.error and ("divide by zero" in got.error or "invalid value" in got.error))),
      "Going through dL/dp = -(y/p - (1-y)/(1-p)) divides by 0 when p is exactly 0 or 1. Times dp/dz = p (1 - p) "
      "it simplifies to p - y: use (sigmoid(z) - y) / N directly."),
@@ -212,29 +232,77 @@ def _below(value, expected):
         return False
 
 
+def _ce_domain(rng):
+    """Logits with a spread from 1 to 1e300, a few or many classes (labels up to 39), and
+    rows whose label is the clear favourite by 20 to 60, where the loss is tiny."""
+    N, C = rng.integers(1, 6), (rng.integers(2, 6) if rng.random() < 0.8 else rng.integers(31, 41))
+    spread = 10.0 ** rng.uniform(0, 300)
+    logits = rng.uniform(-spread, spread, size=(N, C))
+    y = rng.integers(0, C, size=N)
+    if rng.random() < 0.3:
+        logits = -rng.uniform(20, 60, size=(N, C))
+        logits[np.arange(N), y] = 0.0
+    return logits, y
+
+
 def check_cross_entropy(f):
     n = check_function(f, _ce_cases(), cross_entropy, CE_MISTAKES, close(1e-7, 1e-10))
     return f"Your cross entropy is right and finite on all {n} cases."
 
+
+LABELS = "The labels are 0 and 1: clipping them at +-30 changes nothing."
+SAFETY_NET = ("The conversion is a safety net: the arguments are numpy arrays in this exercise, and a list that "
+              "meets an array in an operation is converted anyway.")
 
 EXERCISES = [
     Exercise("4.cross_entropy_by_hand", 4, "cross entropy by hand", "value",
              check_cross_entropy_by_hand, cross_entropy_by_hand,
              hint="Each example costs -ln(the probability of its true label): label 1 -> -ln p, label 0 -> -ln(1 - p). "
                   "Add the three costs.",
-             source_of=(cross_entropy_by_hand,)),
+             nudge="Each example costs minus the log of the probability the model gave to its true label; the "
+                   "question asks for the total of the three.",
+             source_of=(cross_entropy_by_hand,),
+             equivalent_mutants={
+                 "line 4: float(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))) -> -np.sum(y * np.log(p) + (1 - y) "
+                 "* np.log(1 - p))": "np.sum gives a numpy float64, which is a float: the float() only tidies it.",
+             }),
     Exercise("4.bce_with_logits", 4, "binary cross entropy from logits", "code",
              check_bce_with_logits, lambda: bce_with_logits,
              hint="Per example, -log sigmoid(z) (label 1) and -log(1 - sigmoid(z)) (label 0) both equal "
                   "max(z, 0) - z * y + log(1 + exp(-|z|)); take the mean (np.log1p is log(1 + x)).",
-             source_of=(bce_with_logits,)),
+             nudge="Write the cost of each label with the logit itself rather than with a rounded probability: "
+                   "then no exp sees a large positive number and no log sees 0. The loss is a mean.",
+             source_of=(bce_with_logits,), domain=_bce_domain, domain_compare=close(1e-7, 1e-14),
+             library=("nnlib.binary_cross_entropy_with_logits",),
+             equivalent_mutants={
+                 "line 3: np.asarray(z, dtype=float) -> z": SAFETY_NET,
+                 "line 3: np.asarray(y, dtype=float) -> y": SAFETY_NET,
+                 "line 3: delete `z, y = (np.asarray(z, dtype=float), np.asarray(y, dtype=float))`": SAFETY_NET,
+                 "insert `y = np.clip(y, -30, 30)` at the start of bce_with_logits": LABELS,
+             }),
     Exercise("4.bce_with_logits_grad", 4, "the gradient of binary cross entropy", "code",
              check_bce_with_logits_grad, lambda: bce_with_logits_grad,
              hint="The sigmoid's slope cancels the log's 1/p: the gradient is (sigmoid(z) - y) / N, with a stable "
                   "sigmoid.",
-             source_of=(sigmoid, bce_with_logits_grad)),
+             nudge="Follow the chain rule through the sigmoid: its slope cancels most of the log's, and what is "
+                   "left is short. The loss is a mean over the examples.",
+             source_of=(sigmoid, bce_with_logits_grad), domain=_bce_domain, domain_compare=close(1e-7, 1e-320),
+             library=("nnlib.binary_cross_entropy_with_logits_grad",),
+             equivalent_mutants={
+                 "line 3: np.asarray(z, dtype=float) -> z": SAFETY_NET,
+                 "line 3: np.asarray(y, dtype=float) -> y": SAFETY_NET,
+                 "line 3: delete `z, y = (np.asarray(z, dtype=float), np.asarray(y, dtype=float))`": SAFETY_NET,
+                 "insert `y = np.clip(y, -30, 30)` at the start of bce_with_logits_grad": LABELS,
+             }),
     Exercise("4.cross_entropy", 4, "the mean cross entropy of a batch", "code",
              check_cross_entropy, lambda: cross_entropy,
              hint="log_p = z - max - log(sum(exp(z - max))) per row; the loss is -mean(log_p[np.arange(N), y]).",
-             source_of=(cross_entropy,)),
+             nudge="Work with log-probabilities, each row shifted by its largest logit first, and take, in each "
+                   "row, the entry of that example's label. The loss is a mean.",
+             source_of=(cross_entropy,), domain=_ce_domain, domain_compare=close(1e-9, 1e-15),
+             library=("nnlib.cross_entropy",),
+             equivalent_mutants={
+                 "line 3: np.asarray(logits, dtype=float) -> logits": SAFETY_NET,
+                 "line 3: delete `logits = np.asarray(logits, dtype=float)`": SAFETY_NET,
+             }),
 ]

@@ -30,6 +30,11 @@ def check_initial_loss(answer):
         (1.0, "1 is log base 2 of 2 (one bit); cross entropy uses the natural log: ln 2."),
         (-float(np.log(2)), "Mind the sign: the loss is -log(1/2) = +ln 2."),
         (0.0, "A loss of 0 needs every example predicted with certainty; logits of 0 say 1/2 for every one."),
+        (400 * float(np.log(2)), "That is the sum over the 400 points; the loss is their mean."),
+        (0.69, "0.69 is the value rounded to two digits: give it to three digits at least (compute it with "
+               "np.log rather than rounding)."),
+        (0.7, "0.7 is the value rounded to one digit: give it to three digits at least (compute it with np.log "
+              "rather than rounding)."),
     ], rtol=2e-3)
     return "ln 2 = 0.693: a network that knows nothing yet starts there, and a first loss far from it means a bug."
 
@@ -85,9 +90,11 @@ def _backward(layer, dout, case):
     if got.error:
         raise Wrong(case, [f"your backward {got.error}"], _known_error(got.error, layer))
     if not np.array_equal(given, dout):
+        example = ("dW, db and dX are new arrays made from dout (a product, a sum); never dout -= ..., dout *= ... "
+                   "or dout[...] = ..." if isinstance(layer, nnlib.Dense) else
+                   "dX = dout * (the local slope), not dout *= ...")
         raise Wrong(case, ["your backward changed dout in place"],
-                    "dout belongs to the layer after this one (or the loss): compute a new array "
-                    "(dX = dout * ..., not dout *= ...).")
+                    f"dout belongs to the layer after this one (or the loss), which may use it again: {example}.")
     if got.value is None:
         raise Wrong(case, ["your backward returned None"], "backward must return dX, d loss / d input.")
     return got.value
@@ -108,10 +115,15 @@ def _known_error(error, layer):
 def _compare(case, name, expected, got, mistakes):
     """``got`` must match ``expected``; ``mistakes`` are (function giving the value it
     would have, message) pairs."""
-    if same(got, expected, rtol=1e-7, atol=1e-10):
+    try:
+        np.asarray(got, dtype=float)
+    except Exception:
+        raise Wrong(case, [f"{name}: expected {show(expected)}", f"{' ' * len(name)}  got      {show(got)}"],
+                    f"{name} must be a numpy array of numbers, of shape {np.shape(expected)}.") from None
+    if same(got, expected, rtol=1e-7, atol=1e-10 * max(1.0, float(np.max(np.abs(expected), initial=0)))):
         return
     lines = [f"{name}: expected {show(expected)}", f"{' ' * len(name)}  got      {show(got)}"]
-    if np.shape(got) != np.shape(expected):
+    if np.ndim(got) != np.ndim(expected) or np.shape(got) != np.shape(expected):
         lines.append(f"{name} has shape {np.shape(got)}; it must have shape {np.shape(expected)}")
     raise Wrong(case, lines, next((m for value, m in mistakes if same(got, _quietly(value))), None))
 
@@ -137,17 +149,28 @@ def _gradient_check(model, X, y, loss, case):
 
 
 DENSE_SHAPES = [(3, 4, 2), (1, 1, 1), (2, 3, 3), (4, 2, 5)]
+DRAWN_LAYERS = 12  # shapes and scales drawn besides the named shapes (seeded)
+
+
+def _drawn_shapes(seed, n_axes):
+    rng = np.random.default_rng(seed)
+    return [(tuple(int(v) for v in rng.integers(1, 7, size=n_axes)), float(10.0 ** rng.uniform(-3, 3)))
+            for _ in range(DRAWN_LAYERS)]
 
 
 def check_dense_backward(cls):
     check_class(cls, nnlib.Dense, "MyDense")
-    for k, (N, D, H) in enumerate(DENSE_SHAPES):
-        case = f"N = {N}, D = {D}, H = {H} (random X, W, b and dout)"
+    shapes = [(shape, 1.0) for shape in DENSE_SHAPES] + _drawn_shapes(105, 3)
+    for k, ((N, D, H), scale) in enumerate(shapes):
+        named = k < len(DENSE_SHAPES)
+        case = (f"N = {N}, D = {D}, H = {H} (random X, W, b and dout)" if named else
+                f"drawn layer {k - len(DENSE_SHAPES) + 1} of {DRAWN_LAYERS} (seeded): N = {N}, D = {D}, H = {H}, "
+                f"values of size about {scale:.2g}")
         rng = np.random.default_rng(10 + k)
         layer = _make(cls, (D, H), case)
-        layer.W[...] = rng.normal(size=(D, H)).round(2)
-        layer.b[...] = rng.normal(size=H).round(2)
-        X, dout = rng.normal(size=(N, D)).round(2), rng.normal(size=(N, H)).round(2)
+        layer.W[...] = rng.normal(size=(D, H)).round(2) * scale
+        layer.b[...] = rng.normal(size=H).round(2) * scale
+        X, dout = rng.normal(size=(N, D)).round(2) * scale, rng.normal(size=(N, H)).round(2) * scale
         forward = outcome(layer.forward, (X,))
         if forward.error:
             raise Wrong(case, [f"forward {forward.error}"])
@@ -172,10 +195,11 @@ def check_dense_backward(cls):
             (lambda: dout, "dX is missing W.T: each input reaches every output through W, so dX = dout @ W.T."),
             (lambda: dout @ W, "dX = dout @ W has the wrong transpose: dout (N, H) @ W.T (H, D) -> (N, D)."),
         ])
-        y = rng.normal(size=(N, H))
-        _gradient_check(layer, X, y, nnlib.MSELoss(), case)
+        if named:  # central differences are accurate at this scale
+            y = rng.normal(size=(N, H))
+            _gradient_check(layer, X, y, nnlib.MSELoss(), case)
     _check_in_mlp([cls(2, 3, seed=1), nnlib.Tanh(), cls(3, 1, seed=2)])
-    return (f"Your backward gives the same dW, db and dX as the chain rule on {len(DENSE_SHAPES)} shapes, "
+    return (f"Your backward gives the same dW, db and dX as the chain rule on {len(shapes)} shapes, "
             "passes nnlib.gradient_check alone and inside an MLP.")
 
 
@@ -199,10 +223,16 @@ def _check_activation(cls, base, stub_name, saved, slope, mistakes, to_mlp):
     """Shared by tanh and the sigmoid: saved is the attribute forward keeps (t or s),
     slope(out) the correct local slope, mistakes(X, out, dout) -> (value, message) pairs."""
     check_class(cls, base, stub_name)
-    for k, (N, H) in enumerate(ACTIVATION_SHAPES):
-        case = f"X of shape ({N}, {H}), random X and dout"
+    shapes = [(shape, 1.0) for shape in ACTIVATION_SHAPES] + _drawn_shapes(205, 2)
+    for k, ((N, H), scale) in enumerate(shapes):
+        named = k < len(ACTIVATION_SHAPES)
+        case = (f"X of shape ({N}, {H}), random X and dout" if named else
+                f"drawn input {k - len(ACTIVATION_SHAPES) + 1} of {DRAWN_LAYERS} (seeded): X of shape ({N}, {H}), "
+                f"dout of size about {scale:.2g}")
         rng = np.random.default_rng(20 + k)
-        X, dout = rng.normal(scale=1.5, size=(N, H)).round(2), rng.normal(size=(N, H)).round(2)
+        # X of size 1.5, where the slope is far from 0 and 1; dout of any size.
+        X = rng.normal(scale=1.5, size=(N, H)).round(2)
+        dout = rng.normal(size=(N, H)).round(2) * scale
         layer = _make(cls, (), case)
         forward = outcome(layer.forward, (X,))
         if forward.error:
@@ -210,7 +240,8 @@ def _check_activation(cls, base, stub_name, saved, slope, mistakes, to_mlp):
         out = np.array(getattr(layer, saved))
         dX = _backward(layer, dout, case)
         _compare(case, "dX", dout * slope(out), dX, mistakes(X, out, dout))
-        _gradient_check(layer, X, rng.normal(size=(N, H)), nnlib.MSELoss(), case)
+        if named:
+            _gradient_check(layer, X, rng.normal(size=(N, H)), nnlib.MSELoss(), case)
     _check_in_mlp(to_mlp(cls))
 
 
@@ -317,23 +348,35 @@ EXERCISES = [
              check_initial_loss, initial_loss,
              hint="Logits of 0 give every example the probability sigmoid(0); each then costs -ln of the probability "
                   "of its label.",
-             source_of=(initial_loss,)),
+             nudge="Before any training the logits are 0: what probability does that give each example, whatever "
+                   "its label, and what does each example cost then? The loss is their mean.",
+             source_of=(initial_loss,),
+             equivalent_mutants={
+                 "line 2: float(np.log(2)) -> np.log(2)": "np.log gives a numpy float64, which is a float: the "
+                                                          "float() only tidies it.",
+             }),
     Exercise("5.dense_backward", 5, "the backward pass of a dense layer", "code",
              check_dense_backward, lambda: MyDense,
              hint="Each gradient has the shape of its variable: dW (D, H) = X.T @ dout, db (H,) = dout summed over the "
                   "rows, dX (N, D) = dout @ W.T.",
-             source_of=(MyDense,)),
+             nudge="Each gradient has the shape of the variable it belongs to: match the shapes and the products "
+                   "follow. Every example adds to the bias.",
+             source_of=(MyDense,), library=("nnlib.Dense.backward",)),
     Exercise("5.tanh_backward", 5, "the backward pass of tanh", "code",
              check_tanh_backward, lambda: MyTanh,
              hint="forward keeps the output t = tanh(X) in self.t; tanh's slope is 1 - t**2; multiply dout by it.",
-             source_of=(MyTanh,)),
+             nudge="forward kept tanh's output; tanh's slope can be written with that output. The chain rule "
+                   "multiplies the incoming gradient by the local slope.",
+             source_of=(MyTanh,), library=("nnlib.Tanh.backward",)),
     Exercise("5.fix_sigmoid_backward", 5, "debugging: fix the sigmoid's backward", "code",
              check_fix_sigmoid_backward, lambda: FixedSigmoid,
              hint="Read the line as Python does: * and - go left to right, * first. The slope is s * (1 - s).",
-             source_of=(FixedSigmoid,)),
+             nudge="Read the buggy line the way Python does: which operation comes first?",
+             source_of=(FixedSigmoid,), library=("nnlib.Sigmoid.backward",)),
     Exercise("5.relu_backward", 5, "the backward pass of ReLU", "code",
              check_relu_backward, lambda: MyReLU,
+             nudge="Draw ReLU and read its slope on each side of 0: the slope times dout is dX.",
              hint="ReLU passes an input above 0 unchanged and turns every other input into 0. So each entry's slope "
                   "is one of two numbers, chosen by the input forward kept (self.z); at exactly 0 take the flat side's.",
-             source_of=(MyReLU,)),
+             source_of=(MyReLU,), library=("nnlib.ReLU.backward",)),
 ]

@@ -39,7 +39,8 @@ LOOP_MISTAKES = [
     (lambda *a: _loop(*a, sign=+1.0),
      "p += lr * grad climbs uphill: the losses rise. Step against the gradient: p -= lr * grad."),
     (lambda *a: _loop(*a, last_only=True),
-     "Only the last layer's parameters are updated (the seed's bug: every prediction stuck near 0.5). "
+     "Only the last layer's parameters are updated (the bug of the learner's notebook this lesson is built on: "
+     "every prediction stuck near 0.5). "
      "Update every (name, p, grad) of model.parameters()."),
     (lambda *a: _loop(*a, after=True),
      "Each loss is recorded after its update; record the loss that forward gave, before the step."),
@@ -60,9 +61,19 @@ def _cases():
         X, y = nnlib.make_playground_circle(10, seed=7)
         return nnlib.MLP([2, 3, 1], seed=8), X, y, nnlib.BCEWithLogitsLoss(), 0.3, 1
 
+    def far():
+        X, y = nnlib.make_playground_circle(40, seed=2)
+        return nnlib.MLP([2, 4, 1], seed=3), X * 20, y, nnlib.BCEWithLogitsLoss(), 0.002, 35
+
+    def near():
+        X, y = nnlib.make_playground_circle(40, seed=2)
+        return nnlib.MLP([2, 4, 1], seed=3), X / 100, y, nnlib.BCEWithLogitsLoss(), 40.0, 3
+
     return [
         ("nnlib.MLP([2, 4, 1]), 40 points of make_playground_circle(seed=2), BCEWithLogitsLoss, lr = 0.1, epochs = 5",
          circle),
+        ("the same 40 points times 20 (up to about 90 from the origin), lr = 0.002, epochs = 35", far),
+        ("the same 40 points divided by 100, a large lr = 40, epochs = 3", near),
         ("nnlib.MLP(layers=[Dense(2, 5), Tanh(), Dense(5, 2)]), make_blobs(30, seed=4), CrossEntropyLoss, "
          "lr = 0.5, epochs = 8", blobs),
         ("nnlib.MLP([2, 3, 1]), 10 points, BCEWithLogitsLoss, lr = 0.3, epochs = 1", one_epoch),
@@ -74,11 +85,11 @@ def check_train_loop(f):
         raise Wrong("your answer", [f"expected a function f(model, X, y, loss, lr, epochs), got {type(f).__name__}"])
     cases = _cases()
     for label, make in cases:
+        reference = make()
+        expected = train_loop(*reference)   # before the learner's code runs: nnlib as it ships
         args = make()
         X, y = args[1].copy(), args[2].copy()
         got = outcome(f, args)
-        reference = make()
-        expected = train_loop(*reference)
         if got.error:
             raise Wrong(label, [f"expected: losses {show(np.array(expected))}", f"your code {got.error}"])
         if got.value is None:
@@ -99,7 +110,7 @@ def _check_losses(label, losses, expected, args, make):
     model, epochs = args[0], args[5]
     try:
         got = np.asarray(losses, dtype=float).reshape(-1) if np.ndim(losses) <= 1 else None
-    except (TypeError, ValueError):
+    except Exception:  # TypeError, ValueError, or an __array__ that raises
         got = None
     if got is None or np.ndim(losses) == 0:
         raise Wrong(label, [f"expected: a list of {epochs} losses", f"got:      {show(losses)}"],
@@ -133,8 +144,14 @@ def capstone():
     return model
 
 
+FRESH = "1000 fresh points of make_playground_circle(1000, seed=1), raw (not standardised)"
+
+
 def check_capstone(model):
     case = "your model"
+    if isinstance(model, tuple):
+        raise Wrong(case, [f"got a tuple of {len(model)} items: {', '.join(type(v).__name__ for v in model)}"],
+                    "Pass the trained model alone (if your loop returns the losses too, keep only the model).")
     layers = getattr(model, "layers", None)
     if not isinstance(layers, list) or not callable(getattr(model, "forward", None)):
         raise Wrong(case, [f"expected a trained model, nnlib.MLP(layers=[...]), got {type(model).__name__} "
@@ -156,34 +173,95 @@ def check_capstone(model):
     if kinds != {nnlib.Dense, nnlib.Tanh}:
         raise Wrong(case, ["the model needs both your Dense layers and your Tanh (a hidden layer)"],
                     "A straight line cannot separate a circle: Dense -> Tanh -> Dense.")
+    _check_own_layers(layers)
     X, y = nnlib.make_playground_circle(1000, seed=1)
+    accuracy = _accuracy(model, X, y)
+    if accuracy < 0.95:
+        train_X, _ = nnlib.make_playground_circle(500, seed=0)
+        standardised = (X - train_X.mean(axis=0)) / train_X.std(axis=0)
+        try:
+            on_standardised = _accuracy(model, standardised, y)
+        except Wrong:
+            on_standardised = 0.0
+        if on_standardised >= 0.95:
+            guess = (f"On the same points standardised (with the mean and std of make_playground_circle(500, "
+                     f"seed=0)) your model scores {on_standardised:.1%}: it was trained on standardised points, "
+                     "but this grade feeds the raw points. Train it on the raw points for this exercise.")
+        elif accuracy < 0.6:
+            guess = ("About half right is what an untrained model, or one whose first layer never learned, gets: "
+                     "does your loop update every layer?")
+        else:
+            guess = "Train longer, with a larger learning rate, or with more hidden units."
+        raise Wrong(FRESH, [f"accuracy {accuracy:.1%}; at least 95.0% is needed"], guess)
+    return f"Your own layers, trained by your own loop, classify {accuracy:.1%} of 1000 fresh raw points."
+
+
+def _accuracy(model, X, y):
     got = outcome(model.forward, (X,))
     if got.error:
-        raise Wrong("1000 fresh points of make_playground_circle(1000, seed=1)", [f"model.forward {got.error}"])
-    logits = np.asarray(got.value)
+        raise Wrong(FRESH, [f"model.forward {got.error}"])
+    try:
+        logits = np.asarray(got.value, dtype=float)
+    except Exception:
+        raise Wrong(FRESH, [f"model.forward returned {show(got.value)}, not an array of logits"]) from None
     if logits.ndim != 2 or logits.shape[0] != len(y) or logits.shape[1] not in (1, 2):
-        raise Wrong("1000 fresh points", [f"the model gives logits of shape {logits.shape}; expected (1000, 1) or "
-                                          f"(1000, 2)"])
+        raise Wrong(FRESH, [f"the model gives logits of shape {logits.shape}; expected (1000, 1) or (1000, 2)"])
     predicted = logits[:, 0] > 0 if logits.shape[1] == 1 else np.argmax(logits, axis=1) == 1
-    accuracy = float(np.mean(predicted == (y == 1)))
-    if accuracy < 0.95:
-        guess = ("About half right is what an untrained model, or one whose first layer never learned, gets: "
-                 "does your loop update every layer?" if accuracy < 0.6 else
-                 "Train longer, with a larger learning rate, or with more hidden units.")
-        raise Wrong("1000 fresh points of make_playground_circle(1000, seed=1)",
-                    [f"accuracy {accuracy:.1%}; at least 95.0% is needed"], guess)
-    return f"Your own layers, trained by your own loop, classify {accuracy:.1%} of 1000 fresh points."
+    return float(np.mean(predicted == (y == 1)))
 
+
+def _check_own_layers(layers):
+    """Each of the learner's own layer classes must pass its lesson 5 exercise: a wrong
+    backward (db as a mean, say) trains badly, and "train longer" would not help."""
+    from .lesson5 import check_dense_backward, check_tanh_backward
+    seen = set()
+    for i, layer in enumerate(layers):
+        cls = type(layer)
+        if cls in seen:
+            continue
+        seen.add(cls)
+        check, exercise = ((check_dense_backward, "5.dense_backward") if isinstance(layer, nnlib.Dense) else
+                           (check_tanh_backward, "5.tanh_backward"))
+        try:
+            check(cls)
+        except Wrong as wrong:
+            raise Wrong(f"your model's layers[{i}], a {cls.__name__}, graded as in {exercise}",
+                        [f"on the case {wrong.case}"] + wrong.lines,
+                        wrong.mistake or f"Its backward is not right yet: grade it with {exercise} first.") from None
+
+
+HYPERPARAMETER = ("A setting of the training (how many points, a seed, the learning rate, the epochs, a layer's "
+                  "seed): the model still classifies above 95 % of fresh points, and any such model of your own "
+                  "layers is right.")
 
 EXERCISES = [
     Exercise("6.train_loop", 6, "the training loop", "code",
              check_train_loop, lambda: train_loop,
              hint="Each epoch: value = loss.forward(model.forward(X), y); model.backward(loss.backward()); then for "
                   "every (name, p, grad) in model.parameters(): p -= lr * grad; keep the value.",
-             source_of=(train_loop,)),
+             nudge="Each epoch: measure the loss, let the model find every parameter's gradient, then move every "
+                   "parameter a little downhill, in the model's own arrays.",
+             source_of=(train_loop,), time_limit=30.0, library=("nnlib.train",),
+             equivalent_mutants={
+                 "insert `y = np.clip(y, -30, 30)` at the start of train_loop":
+                     "The labels are 0 and 1, or class indices below 30: clipping them at +-30 changes nothing.",
+             }),
     Exercise("6.capstone", 6, "a circle classifier of your own layers", "value",
              check_capstone, capstone,
              hint="nnlib.MLP(layers=[MyDense(2, 8), MyTanh(), MyDense(8, 1)]), trained by your train_loop with "
-                  "BCEWithLogitsLoss on make_playground_circle(500, seed=0), lr around 0.5, a few hundred epochs.",
-             source_of=(MyDense, MyTanh, train_loop, capstone)),
+                  "BCEWithLogitsLoss on make_playground_circle(500, seed=0), lr around 0.5, a few hundred epochs. "
+                  "The grade feeds raw points: train on raw points.",
+             nudge="A straight line cannot separate a circle: a hidden layer of your own layers, trained by your "
+                   "own loop, long enough. The grade feeds the raw points of make_playground_circle.",
+             source_of=(MyDense, MyTanh, train_loop, capstone), time_limit=30.0, mutant_sample=10,
+             equivalent_mutants={
+                 "line 3: 500 -> 501": HYPERPARAMETER,
+                 "line 3: 0 -> 1": HYPERPARAMETER,
+                 "line 5: 0.5 -> 1.5": HYPERPARAMETER,
+                 "line 5: 300 -> 301": HYPERPARAMETER,
+                 "line 4: 1 -> 2 (occurrence 2)": HYPERPARAMETER,
+                 "line 4: 1 -> 0 (occurrence 2)": HYPERPARAMETER,
+                 "line 4: 2 -> 3 (occurrence 2)": HYPERPARAMETER,
+                 "line 4: 2 -> 0 (occurrence 2)": HYPERPARAMETER,
+             }),
 ]
