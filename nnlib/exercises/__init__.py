@@ -12,16 +12,16 @@
 - ``solution(id)``: the reference answer, the same kind of object as the answer.
 - ``source(id)``: its source code, to compare with after trying.
 
-Each lesson's exercises and their graders are in ``lesson1.py`` .. ``lesson6.py``; the
+Each lesson's exercises and their graders are in ``lesson1.py`` .. ``lesson7.py``; the
 rules they share (warnings fail, a stub is "not attempted yet", ...) in ``grading.py``.
 """
 
 import inspect
 
-from . import lesson1, lesson2, lesson3, lesson4, lesson5, lesson6
+from . import lesson1, lesson2, lesson3, lesson4, lesson5, lesson6, lesson7
 from .grading import Exercise, Feedback, grade_answer
 
-_EXERCISES = {ex.id: ex for lesson in (lesson1, lesson2, lesson3, lesson4, lesson5, lesson6)
+_EXERCISES = {ex.id: ex for lesson in (lesson1, lesson2, lesson3, lesson4, lesson5, lesson6, lesson7)
               for ex in lesson.EXERCISES}
 
 
