@@ -119,12 +119,13 @@ class DigitPad(Shown):
         p = np.asarray(self.model.predict_proba(scale_pixels(self.pixels[None, :])))[0]
         self.probabilities = p
         best = int(np.argmax(p))
-        fig = Figure(figsize=(4.6, 2.9), layout="constrained")
-        ax = fig.subplots()
+        fig = Figure(figsize=(6.4, 2.9), layout="constrained")
+        seen, ax = fig.subplots(1, 2, width_ratios=(1, 2.2))
+        # What the network is given: the drawing as 64 pixels (also the pad's picture in a static page).
+        seen.imshow(self.pixels.reshape(SIZE, SIZE), cmap="gray_r", vmin=0, vmax=ON)
+        seen.set(xticks=[], yticks=[], title="the drawing, 8 x 8")
         bars = ax.bar(range(len(p)), p, color="#9ab8d6", edgecolor="#1f4e79")
         bars[best].set_color("#1f4e79")
-        bars[best].set_hatch("//")
-        bars[best].set_edgecolor("white")
         ax.set(ylim=(0, 1), xticks=range(len(p)), xlabel="digit", ylabel="probability",
                title=f"the network reads {best}")
         ax.spines[["top", "right"]].set_visible(False)
@@ -134,7 +135,8 @@ class DigitPad(Shown):
                                    f"{p[best]:.2f}")
         self.figure = fig
         self.status_label.value = self.status
-        self.out.outputs = (figure_output(fig, "bar chart of the ten probabilities: " + self.status),)
+        self.out.outputs = (figure_output(fig, "the drawing and a bar chart of the network's ten probabilities: "
+                                               + self.status),)
 
     def __repr__(self):
         return f"DigitPad(cells painted: {int(np.count_nonzero(self.pixels))})"

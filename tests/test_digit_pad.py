@@ -52,9 +52,9 @@ def test_a_click_asks_the_model_about_the_scaled_pixels_and_redraws():
     assert pad.status == "3 of 64 cells painted; the network reads 3, with probability 0.55"
     assert pad.status_label.value == pad.status
     image = pad.out.outputs[0]["data"]
-    assert image["image/png"] and 'alt="bar chart of the ten probabilities: 3 of 64 cells painted' in image["text/html"]
-    assert pad.figure.axes[0].get_title() == "the network reads 3"
-    assert [round(bar.get_height(), 2) for bar in pad.figure.axes[0].patches] == [0.05] * 3 + [0.55] + [0.05] * 6
+    assert image["image/png"] and 'alt="the drawing and a bar chart of the network&#x27;s ten probabilities: 3 of 64' in image["text/html"]
+    assert pad.figure.axes[1].get_title() == "the network reads 3"
+    assert [round(bar.get_height(), 2) for bar in pad.figure.axes[1].patches] == [0.05] * 3 + [0.55] + [0.05] * 6
 
 
 def test_an_image_is_painted_where_its_pixels_are_8_or_more_with_one_redraw():
