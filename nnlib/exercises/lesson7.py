@@ -309,18 +309,18 @@ def check_capstone(model):
 EXERCISES = [
     Exercise("7.softmax_cross_entropy_grad", 7, "the gradient of softmax + cross entropy for C classes", "code",
              check_softmax_cross_entropy_grad, lambda: softmax_cross_entropy_grad,
-             hint="Lesson 4's binary gradient, with one column per class: each row's probabilities (a stable "
-                  "softmax), less 1 in the column of its label, and the loss is a mean over the rows.",
+             hint="Compare one row with the lesson's worked case (logits 2, 1, 0.1 and label 0): which entry is "
+                  "negative, what does the row add up to, and where does the size of the batch come in?",
              source_of=(softmax_cross_entropy_grad,)),
     Exercise("7.minibatches", 7, "shuffled mini-batches", "code",
              check_minibatches, lambda: minibatches,
-             hint="One shuffled order of the row numbers per call, from the rng given; cut it into consecutive "
-                  "slices of batch_size and take those rows of X and of y.",
+             hint="Shuffle row numbers, not the data, with the generator you are given; a batch takes the same "
+                  "rows of X and of y, and every example belongs to exactly one batch.",
              source_of=(minibatches,)),
     Exercise("7.confusion_matrix", 7, "a confusion matrix by hand", "code",
              check_confusion_matrix, lambda: confusion_matrix,
-             hint="Start from a C x C array of zeros; every example adds 1 in the row of its true class and the "
-                  "column of its predicted class.",
+             hint="Every example adds exactly 1 to exactly one entry: its row is the true class, its column the "
+                  "predicted one. Try your function on two identical examples.",
              source_of=(confusion_matrix,)),
     Exercise("7.capstone", 7, "a digit reader of your own layers", "value",
              check_capstone, capstone,
