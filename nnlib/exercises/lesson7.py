@@ -155,8 +155,8 @@ def check_minibatches(f):
                         "example exactly once, in a shuffled order.")
         if sorted(seen.tolist()) != list(range(n)):
             missing = sorted(set(range(n)) - set(seen.tolist()))
-            mistake = ("The last, smaller batch is missing: when N is not a multiple of batch_size the last "
-                       f"{n % batch_size} examples make a batch of their own." if len(missing) == n % batch_size
+            mistake = ("The last, smaller batch is missing: when N is not a multiple of batch_size, the examples "
+                       "left over make a batch of their own." if len(missing) == n % batch_size
                        else "Every example must be in exactly one batch.")
             raise Wrong(case, lines + [f"examples missing: {missing}"], mistake)
         expected = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
