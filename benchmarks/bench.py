@@ -16,6 +16,9 @@ table shows medians.
 - to 99 %: epochs and wall time of ``nnlib.train`` until the training accuracy
   (measured on each epoch's forward pass) first reaches 99 %.
 - playground: median retrain + redraw time after a change of a control, default settings.
+- digits (lesson 7): the 8x8 handwritten digits, MLP([64, 64, 10]) with ReLU, cross entropy,
+  Adam(0.001), mini-batches of 32, 60 epochs: nnlib ``train`` against scikit-learn's
+  ``MLPClassifier`` with the same settings, seconds per whole run and test accuracy.
 
 scikit-learn comes with the ``bench`` extra (``pip install -e ".[bench]"``); PyTorch is
 optional and its column says "not installed" without it.
@@ -229,6 +232,65 @@ def tanh_ms(n, h, dtype, repeats):
     return 1000 * statistics.median(times)
 
 
+# ---- lesson 7's workload: the digits, mini-batches, ReLU, cross entropy, Adam ----------
+
+DIGITS_EPOCHS, DIGITS_BATCH, DIGITS_LR, DIGITS_HIDDEN = 60, 32, 1e-3, 64
+
+
+def digits_nnlib(X_train, y_train, X_test, y_test, seed):
+    """Seconds and test accuracy of nnlib.train: MLP([64, 64, 10], relu), CrossEntropyLoss, Adam."""
+    model = nnlib.MLP([X_train.shape[1], DIGITS_HIDDEN, 10], activation="relu", seed=seed)
+    start = time.perf_counter()
+    nnlib.train(model, X_train, y_train, nnlib.CrossEntropyLoss(), nnlib.Adam(DIGITS_LR), DIGITS_EPOCHS,
+                batch_size=DIGITS_BATCH, seed=seed)
+    seconds = time.perf_counter() - start
+    return seconds, float(np.mean(model.predict(X_test) == y_test))
+
+
+def digits_sklearn(X_train, y_train, X_test, y_test, seed):
+    """The same with scikit-learn's MLPClassifier: one hidden layer of 64 ReLUs, Adam, batches of 32,
+    60 epochs, no L2 (alpha 0, as nnlib's), no early stopping."""
+    clf = MLPClassifier(hidden_layer_sizes=(DIGITS_HIDDEN,), activation="relu", solver="adam", alpha=0.0,
+                        batch_size=DIGITS_BATCH, learning_rate_init=DIGITS_LR, max_iter=DIGITS_EPOCHS,
+                        shuffle=True, tol=0.0, n_iter_no_change=10**9, random_state=seed)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X_train, y_train)
+    seconds = time.perf_counter() - start
+    return seconds, float(clf.score(X_test, y_test))
+
+
+def digits_row(repeats):
+    """Median seconds per run and mean test accuracy over seeds 0 .. repeats-1 of both
+    libraries, which take turns (each seed starts with the other one)."""
+    X, y = nnlib.load_digits()
+    X_train, y_train, _, _, X_test, y_test = nnlib.split_digits(nnlib.scale_pixels(X), y, seed=0)
+    runs = {"nnlib": digits_nnlib, "scikit-learn": digits_sklearn}
+    results = {name: [] for name in runs}
+    for seed in range(repeats):
+        order = list(runs) if seed % 2 == 0 else list(runs)[::-1]
+        for name in order:
+            time.sleep(SETTLE_SECONDS)
+            results[name].append(runs[name](X_train, y_train, X_test, y_test, seed))
+    return {name: (statistics.median(s for s, _ in r), statistics.mean(a for _, a in r)) for name, r in results.items()}
+
+
+def print_digits_row(repeats):
+    print(f"\ndigits (lesson 7): 8x8 images, {DIGITS_EPOCHS} epochs of MLP([64, {DIGITS_HIDDEN}, 10], relu), "
+          f"cross entropy, Adam({DIGITS_LR:g}), batches of {DIGITS_BATCH}; 1079 training, 359 test images; "
+          f"median time and mean test accuracy over seeds 0-{repeats - 1}")
+    if MLPClassifier is None:
+        print("  scikit-learn not installed: no reference to compare with")
+        return
+    row = digits_row(repeats)
+    (ours, acc), (skl, skl_acc) = row["nnlib"], row["scikit-learn"]
+    header = f"{'s per run nnlib':>15s} {'sklearn':>8s} {'nn/skl':>7s} {'test acc nnlib':>15s} {'sklearn':>8s}"
+    print(header)
+    print("-" * len(header))
+    print(f"{ours:15.3f} {skl:8.3f} {ours / skl:7.2f} {acc:15.3f} {skl_acc:8.3f}", flush=True)
+
+
 def describe_machine():
     lines = [f"numpy {np.__version__}, {os.cpu_count()} cores"]
     try:
@@ -315,6 +377,8 @@ def main(argv=None):
         print(f"\nN=100,000, H=64 {name}: nnlib {ours:.1f} ms per epoch; np.tanh alone on (N, H) "
               f"takes {tanh:.1f} ms here", end="")
     print()
+
+    print_digits_row(args.repeats)
 
     try:
         from bench_playground import time_playground

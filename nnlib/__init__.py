@@ -19,6 +19,8 @@ Shapes everywhere: N examples, D features, H hidden units, C classes.
               loss_plots.py    plot_history, plot_loss_contours (also lesson 2)
               widgets.py       Panel
               playground/      Playground
+    lesson 7  digits.py        load_digits, scale_pixels, split_digits, minibatches
+              digit_pad.py     DigitPad (draw a digit, see the ten probabilities)
     not a lesson: fast.py (train's fast path for nnlib's own classes), validation.py
     exercises exercises/       catalog, grade, solution (graded code exercises)
 """
@@ -38,6 +40,7 @@ from .data import (
 )
 from .features import make_features
 from .regression_data import make_gaussian_regression, make_plane
+from .digits import load_digits, minibatches, scale_pixels, split_digits
 from .dot_product import cosine_similarity, weighted_average
 from .gradients import GradientCheck, gradient_check, numerical_gradient, rel_error
 from .layers import Dense, Layer, ReLU, Sigmoid, Tanh
@@ -78,6 +81,10 @@ def __getattr__(name):
         from .playground import Playground
 
         return Playground
+    if name == "DigitPad":
+        from .digit_pad import DigitPad
+
+        return DigitPad
     if name == "exercises":
         import importlib
 

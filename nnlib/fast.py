@@ -15,7 +15,9 @@ arithmetic, so this path makes fewer calls:
 - X and y were checked once by ``train``, not on every forward;
 - each layer writes into buffers kept from epoch to epoch (a fresh large array costs a
   page fault every 4 KB), an activation in place over the Dense output before it;
-- binary cross entropy and its gradient come from one ``logaddexp`` (see ``_BCE``);
+- binary cross entropy and its gradient come from one ``logaddexp`` (see ``_BCE``), and
+  softmax cross entropy, its gradient and the number right from one softmax, with the
+  index labels checked once (see ``_CrossEntropy``);
 - full-batch training with a validation set runs the layers once per epoch, not twice:
   the validation pass (after a step) also gives the next step its training outputs.
 """
@@ -23,7 +25,7 @@ arithmetic, so this path makes fewer calls:
 import numpy as np
 
 from .layers import Dense, ReLU, Sigmoid, Tanh
-from .loss_layers import BCEWithLogitsLoss, Loss
+from .loss_layers import BCEWithLogitsLoss, CrossEntropyLoss, Loss
 from .losses import reduce
 from .model import MLP
 from .optim import SGD, Adam
@@ -75,7 +77,7 @@ class Trainer:
         if _own(loss, BCEWithLogitsLoss, "forward", "backward", "targets", "loss_of", "grad_of", "accuracy"):
             self.loss = _BCE(loss, y, y_val, X.dtype)
         else:
-            self.loss = _AnyLoss(loss, y, y_val)
+            self.loss = _CrossEntropy.maybe(loss, y, y_val, ops) or _AnyLoss(loss, y, y_val)
 
     def step(self, X, rows):
         self.full_batch = rows is None
@@ -357,6 +359,63 @@ class _BCE:
     @staticmethod
     def _right(z, ones):
         return int(np.count_nonzero(np.equal(z > 0, ones)))
+
+
+# ---- softmax cross entropy with index labels (lesson 7's digits) ----------------------
+
+class _CrossEntropy:
+    """``CrossEntropyLoss`` on logits (N, C) and index labels: the labels checked once, and
+    per batch one shifted softmax gives the loss, its gradient and the number right.
+
+    The same maths as ``losses.cross_entropy`` and ``cross_entropy_grad``, to rounding:
+    with s = z - max(z) per row, the loss is mean(log sum exp(s) - s[y]) and the gradient
+    (softmax(s) - onehot(y)) / N.
+    """
+
+    @classmethod
+    def maybe(cls, loss, y, y_val, ops):
+        """A _CrossEntropy if ``loss`` is nnlib's own CrossEntropyLoss, every method of it
+        that train would call unchanged, and the labels fit the model's C outputs; else None
+        (then ``_AnyLoss`` runs the loss's own methods, which say what does not fit)."""
+        if not _own(loss, CrossEntropyLoss, "forward", "backward", "targets", "loss_of", "grad_of", "accuracy",
+                    "_logits"):
+            return None
+        dense = [op.layer for op in ops if isinstance(op, _Dense)]
+        n_classes = dense[-1].n_out if dense else 0
+        if n_classes < 2:
+            return None
+        try:
+            labels = [loss.targets(t, np.empty((len(t), n_classes))) for t in (y, y_val) if t is not None]
+        except (TypeError, ValueError):
+            return None
+        return cls(labels[0], labels[1] if y_val is not None else None)
+
+    def __init__(self, y, y_val):
+        self.y, self.y_val = y, y_val
+
+    def value_grad_right(self, z, rows):
+        y = self.y if rows is None else self.y[rows]
+        e, total, picked = self._shifted(z, y)
+        grad = np.divide(e, total, out=e)  # the softmax, in the new array e
+        grad[np.arange(len(y)), y] -= 1.0
+        grad /= len(y)
+        return _mean(np.log(total[:, 0]) - picked), grad, self._right(z, y)
+
+    def value_right(self, z):
+        _, total, picked = self._shifted(z, self.y_val)
+        return _mean(np.log(total[:, 0]) - picked), self._right(z, self.y_val)
+
+    @staticmethod
+    def _shifted(z, y):
+        """exp(s) (a new array), its row sums (N, 1) and s[n, y[n]], for s = z - max(z) per row."""
+        s = z - z.max(axis=1, keepdims=True)
+        picked = s[np.arange(len(y)), y]
+        e = np.exp(s, out=s)
+        return e, e.sum(axis=1, keepdims=True), picked
+
+    @staticmethod
+    def _right(z, y):
+        return int(np.count_nonzero(np.argmax(z, axis=1) == y))
 
 
 def _mean(losses):

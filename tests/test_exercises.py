@@ -20,6 +20,8 @@ TABLE = {
     "5.initial_loss": (5, "value"), "5.dense_backward": (5, "code"), "5.tanh_backward": (5, "code"),
     "5.fix_sigmoid_backward": (5, "code"), "5.relu_backward": (5, "code"),
     "6.train_loop": (6, "code"), "6.capstone": (6, "value"),
+    "7.softmax_cross_entropy_grad": (7, "code"), "7.minibatches": (7, "code"), "7.confusion_matrix": (7, "code"),
+    "7.capstone": (7, "value"),
 }
 CLASS_BASES = {"5.dense_backward": nnlib.Dense, "5.tanh_backward": nnlib.Tanh, "5.fix_sigmoid_backward": nnlib.Sigmoid,
                "5.relu_backward": nnlib.ReLU}
@@ -709,6 +711,18 @@ WRONG = [
     ("6.capstone", untrained_capstone(), ["accuracy", "at least 95.0%"]),
     ("6.capstone", linear_capstone(), ["A straight line cannot separate a circle"]),
     ("6.capstone", nnlib.Dense(2, 1), ["expected a trained model"]),
+    # Lesson 7's: more of them, and their tests, in test_exercises_lesson7.py.
+    ("7.softmax_cross_entropy_grad", lambda z, y: nnlib.cross_entropy_grad(z, y) * len(y), ["The 1/N is missing"]),
+    ("7.softmax_cross_entropy_grad", lambda z, y: -nnlib.cross_entropy_grad(z, y), ["The sign is flipped"]),
+    ("7.minibatches", lambda X, y, B, rng: [(X[i:i + B], y[i:i + B]) for i in range(0, len(X), B)],
+     ["data's own order"]),
+    ("7.minibatches", lambda X, y, B, rng: [(X[r], y[r]) for r in np.array_split(rng.integers(0, len(X), len(X)),
+                                                                               range(B, len(X), B))],
+     ["with replacement"]),
+    ("7.confusion_matrix", lambda t, p, C: nnlib.confusion_matrix(t, p, C).T, ["Rows and columns are swapped"]),
+    ("7.confusion_matrix", lambda t, p, C: nnlib.confusion_matrix(t, p, C) / len(t), ["fractions"]),
+    ("7.capstone", nnlib.MLP([64, 16, 10], activation="relu"), ["nnlib's own layers do not count"]),
+    ("7.capstone", nnlib.MLP(layers=[exercises.solution("5.dense_backward")(64, 10)]), ["A hidden layer"]),
 ]
 
 

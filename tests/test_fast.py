@@ -304,3 +304,83 @@ def test_a_relu_subclass_backward_is_what_trains_and_what_gradient_check_checks(
     assert not np.allclose(mine.layers[0].W, plain.layers[0].W)
     # Its backward disagrees with its forward wherever z < 0: the gradient check says so.
     assert nnlib.gradient_check(mine, X[:8], y[:8], nnlib.BCEWithLogitsLoss()).max() > 1e-3
+
+
+# ---- softmax cross entropy with index labels (lesson 7) -------------------------------
+
+
+def test_cross_entropy_runs_fast_for_nnlibs_own_loss_only():
+    X, y = data("classes")
+
+    def loss_path(loss):
+        trainer = fast.Trainer.maybe(nnlib.MLP([2, 4, 3], activation="relu"), loss, nnlib.Adam(), None, X, y, X, y)
+        return type(trainer.loss).__name__
+
+    class MyGrad(nnlib.CrossEntropyLoss):
+        def grad_of(self, z, y):
+            return super().grad_of(z, y)
+
+    class MyLoss(nnlib.CrossEntropyLoss):
+        def loss_of(self, z, y):
+            return super().loss_of(z, y)
+
+    class MyAccuracy(nnlib.CrossEntropyLoss):
+        def accuracy(self, logits, y):
+            return super().accuracy(logits, y)
+
+    assert loss_path(nnlib.CrossEntropyLoss()) == "_CrossEntropy"
+    for overridden in (MyGrad(), MyLoss(), MyAccuracy()):
+        assert loss_path(overridden) == "_AnyLoss", type(overridden).__name__
+
+
+def test_a_cross_entropy_subclass_gradient_is_what_trains():
+    # A learner's grad_of (here doubled) runs inside train, mini-batches and all.
+    X, y = data("classes")
+    calls = []
+
+    class DoubledGrad(nnlib.CrossEntropyLoss):
+        def grad_of(self, z, y):
+            calls.append(len(z))
+            return 2 * super().grad_of(z, y)
+
+    runs = {}
+    for name, loss, lr in (("doubled", DoubledGrad(), 0.05), ("own, twice the rate", nnlib.CrossEntropyLoss(), 0.1)):
+        model = nnlib.MLP([2, 4, 3], activation="relu", seed=1)
+        nnlib.train(model, X, y, loss, nnlib.SGD(lr), 3, batch_size=20)
+        runs[name] = model.get_weights()
+    assert calls == [20, 20, 20, 4] * 3
+    for a, b in zip(runs["doubled"], runs["own, twice the rate"]):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("labels, words", [
+    (lambda y: y + 1, "y must hold labels in range(3)"),
+    (lambda y: y.astype(float) + 0.5, "y must hold"),
+])
+def test_bad_labels_get_the_plain_paths_error_on_the_fast_path_too(labels, words):
+    X, y = data("classes")
+    messages = []
+    for cls in (nnlib.MLP, PlainMLP):
+        with pytest.raises(ValueError) as info:
+            nnlib.train(cls([2, 4, 3], activation="relu"), X, labels(y), nnlib.CrossEntropyLoss(), nnlib.Adam(), 2,
+                        batch_size=16)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+    assert words in messages[0]
+
+
+def test_digits_with_mini_batches_and_adam_give_the_plain_numbers():
+    # Lesson 7's workload, 3 epochs: every class nnlib's own (fast) or an MLP subclass (plain).
+    X, y = nnlib.load_digits()
+    X_train, y_train, X_val, y_val, _, _ = nnlib.split_digits(nnlib.scale_pixels(X), y, seed=0)
+    runs = []
+    for cls in (nnlib.MLP, PlainMLP):
+        model = cls([64, 32, 10], activation="relu", seed=0)
+        history = nnlib.train(model, X_train, y_train, nnlib.CrossEntropyLoss(), nnlib.Adam(1e-3), 3,
+                              batch_size=32, X_val=X_val, y_val=y_val)
+        runs.append((model, history))
+    (fast_model, fast_h), (plain_model, plain_h) = runs
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        np.testing.assert_allclose(getattr(fast_h, key), getattr(plain_h, key), rtol=1e-11, atol=1e-13, err_msg=key)
+    for p, q in zip(fast_model.get_weights(), plain_model.get_weights()):
+        np.testing.assert_allclose(p, q, rtol=1e-10, atol=1e-12)

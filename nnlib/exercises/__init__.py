@@ -14,7 +14,7 @@
 - ``reset_attempts(id=None)``: forget the wrong attempts counted so far (the hints start
   over with the nudge).
 
-Each lesson's exercises and their graders are in ``lesson1.py`` .. ``lesson6.py``; the
+Each lesson's exercises and their graders are in ``lesson1.py`` .. ``lesson7.py``; the
 rules they share (warnings fail, a stub is "not attempted yet", a time limit, inputs drawn
 from the whole domain, a nudge before the method, ...) in ``grading.py``; the mutants of
 the reference solutions that the graders are tested against in ``mutants.py``.
@@ -22,10 +22,10 @@ the reference solutions that the graders are tested against in ``mutants.py``.
 
 import inspect
 
-from . import lesson1, lesson2, lesson3, lesson4, lesson5, lesson6
+from . import lesson1, lesson2, lesson3, lesson4, lesson5, lesson6, lesson7
 from .grading import Exercise, Feedback, grade_answer, note_solution_called, reset_attempts, take_pristine
 
-_EXERCISES = {ex.id: ex for lesson in (lesson1, lesson2, lesson3, lesson4, lesson5, lesson6)
+_EXERCISES = {ex.id: ex for lesson in (lesson1, lesson2, lesson3, lesson4, lesson5, lesson6, lesson7)
               for ex in lesson.EXERCISES}
 
 
