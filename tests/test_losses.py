@@ -207,7 +207,7 @@ def test_l1_and_mse_means_are_the_true_mean_whenever_it_is_finite(pairs):
     pred, target = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
     l1 = no_warnings(nnlib.l1_loss, pred, target, reduction="none")
     assert no_warnings(nnlib.l1_loss, pred, target) == pytest.approx(true_mean(l1), rel=1e-12, abs=1e-300)
-    small = pred / 2**520, target / 2**520  # squares below the largest float64
+    small = pred / 2.0**520, target / 2.0**520  # squares below the largest float64
     sq = no_warnings(nnlib.mse_loss, *small, reduction="none")
     assert no_warnings(nnlib.mse_loss, *small) == pytest.approx(true_mean(sq), rel=1e-12, abs=1e-300)
 
