@@ -59,7 +59,8 @@ book: $(STAMP) ## the lessons as a static HTML site, offline, in build/book/ (op
 	$(BIN)/python book/build.py build/book
 
 # Three pytest processes side by side: the unit tests (with the lessons run with their
-# exercises solved), the lessons under nbval (with the book), and the browser tests,
+# exercises solved), the lessons under nbval (with the book, then with two other CPUs'
+# numbers: test-portability), and the browser tests,
 # which spend much of their time waiting on JupyterLab, Voila and Chromium. Each part
 # keeps the processor busy while another waits; each part's output appears when it ends.
 SYNC := $(if $(filter output-sync,$(.FEATURES)),--output-sync=target,)
@@ -67,13 +68,14 @@ test: $(STAMP) check-executed ## set up and run every test: unit tests, all note
 	@echo "unit tests, notebooks (nbval) and browser tests side by side: each part's output appears when it ends"
 	@$(MAKE) --no-print-directory -j3 $(SYNC) test-part-unit test-part-notebooks test-part-browser
 
-# The unit tests run with another CPU's numbers, and then the lessons under both (below).
+# The unit tests run with another CPU's numbers (below); the lessons with this machine's,
+# then with two others.
 test-part-unit: $(STAMP)
 	env $(AVX2_CPU) $(PYTEST) tests --ignore=tests/browser --ignore=tests/test_book.py
-	@$(MAKE) --no-print-directory test-portability
 
 test-part-notebooks: $(STAMP)
 	$(PYTEST) notebooks tests/test_book.py $(NBVAL)
+	@$(MAKE) --no-print-directory test-portability
 
 test-part-browser: $(STAMP)
 	$(PYTEST) tests/browser
@@ -93,8 +95,9 @@ AVX2_CPU := NPY_DISABLE_CPU_FEATURES=X86_V4 OPENBLAS_CORETYPE=Haswell
 SSE_CPU  := NPY_DISABLE_CPU_FEATURES=X86_V3 OPENBLAS_CORETYPE=Nehalem
 test-portability: $(STAMP) ## the notebooks under nbval strict with two other CPUs' numbers
 	@$(BIN)/python tests/numeric_fingerprint.py "$(AVX2_CPU)" "$(SSE_CPU)"
-	env $(AVX2_CPU) $(PYTEST) notebooks $(NBVAL)
-	env $(SSE_CPU) $(PYTEST) notebooks $(NBVAL)
+	@status=0; for cpu in "$(AVX2_CPU)" "$(SSE_CPU)"; do \
+	    echo "== the notebooks with $$cpu"; env $$cpu $(PYTEST) notebooks $(NBVAL) || status=1; \
+	done; exit $$status
 
 # Asked for by name, the browser tests fail (rather than skip) when Chromium is missing.
 test-browser: $(STAMP) ## the lessons in JupyterLab in headless Chromium (needs: apt-get install chromium)
