@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-from-pyproject
+# Exact versions of everything installed, made from pyproject.toml by `make lock`.
+LOCK   := constraints.txt
 PYTEST := $(BIN)/python -m pytest
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 LAB_IP ?= 127.0.0.1
@@ -12,7 +14,7 @@ LAB_IP ?= 127.0.0.1
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab playground book test test-part-unit test-part-notebooks test-part-browser test-unit test-notebooks test-browser execute bench check-executed clean
+.PHONY: help lab playground book test test-part-unit test-part-notebooks test-part-browser test-unit test-notebooks test-browser test-portability test-lowest lock execute bench check-executed clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -21,7 +23,8 @@ $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ is needed, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
 
-# Re-install only when pyproject.toml changes (the stamp is older than it).
+# Re-install only when pyproject.toml or the lock changes (the stamp is older than one).
+# Installed from the lock, so every machine gets the versions CI passed with.
 # The project was once installed under the name "nnlib", which on PyPI is an unrelated
 # project: that old entry is removed, so only nn-by-hand provides the nnlib package.
 # rfc3987-syntax is removed too: it comes with Jupyter (jupyter-events asks for jsonschema's
@@ -30,9 +33,9 @@ $(BIN)/python:
 # pytest (through nbval). jsonschema runs without it.
 DROP_SLOW_IMPORT = if $(BIN)/python -m pip show --quiet rfc3987-syntax >/dev/null 2>&1; then \
 	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax; fi
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,lab,browser]"
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e ".[test,lab,browser]"
 	@if $(BIN)/python -m pip show --quiet nnlib >/dev/null 2>&1; then $(BIN)/python -m pip uninstall --quiet --yes nnlib; fi
 	@$(DROP_SLOW_IMPORT)
 	@touch $(STAMP)
@@ -56,7 +59,8 @@ book: $(STAMP) ## the lessons as a static HTML site, offline, in build/book/ (op
 	$(BIN)/python book/build.py build/book
 
 # Three pytest processes side by side: the unit tests (with the lessons run with their
-# exercises solved), the lessons under nbval (with the book), and the browser tests,
+# exercises solved), the lessons under nbval (with the book, then with two other CPUs'
+# numbers: test-portability), and the browser tests,
 # which spend much of their time waiting on JupyterLab, Voila and Chromium. Each part
 # keeps the processor busy while another waits; each part's output appears when it ends.
 SYNC := $(if $(filter output-sync,$(.FEATURES)),--output-sync=target,)
@@ -64,11 +68,14 @@ test: $(STAMP) check-executed ## set up and run every test: unit tests, all note
 	@echo "unit tests, notebooks (nbval) and browser tests side by side: each part's output appears when it ends"
 	@$(MAKE) --no-print-directory -j3 $(SYNC) test-part-unit test-part-notebooks test-part-browser
 
+# The unit tests run with another CPU's numbers (below); the lessons with this machine's,
+# then with two others.
 test-part-unit: $(STAMP)
-	$(PYTEST) tests --ignore=tests/browser --ignore=tests/test_book.py
+	env $(AVX2_CPU) $(PYTEST) tests --ignore=tests/browser --ignore=tests/test_book.py
 
 test-part-notebooks: $(STAMP)
 	$(PYTEST) notebooks tests/test_book.py $(NBVAL)
+	@$(MAKE) --no-print-directory test-portability
 
 test-part-browser: $(STAMP)
 	$(PYTEST) tests/browser
@@ -78,6 +85,19 @@ test-unit: $(STAMP) ## unit tests only
 
 test-notebooks: $(STAMP) ## the notebooks only, under nbval strict
 	$(PYTEST) notebooks $(NBVAL)
+
+# Another CPU's numbers on this one: numpy's SIMD level (NPY_DISABLE_CPU_FEATURES) and
+# OpenBLAS's kernel (OPENBLAS_CORETYPE) change the last bits of exp, log, tanh, sums and
+# matrix products, as another processor does. AVX2 without AVX-512 (many AMD and older
+# Intel machines), and SSE4 with a 2008 kernel. tests/numeric_fingerprint.py prints what
+# each changes here; on a processor they do not apply to, they change nothing.
+AVX2_CPU := NPY_DISABLE_CPU_FEATURES=X86_V4 OPENBLAS_CORETYPE=Haswell
+SSE_CPU  := NPY_DISABLE_CPU_FEATURES=X86_V3 OPENBLAS_CORETYPE=Nehalem
+test-portability: $(STAMP) ## the notebooks under nbval strict with two other CPUs' numbers
+	@$(BIN)/python tests/numeric_fingerprint.py "$(AVX2_CPU)" "$(SSE_CPU)"
+	@status=0; for cpu in "$(AVX2_CPU)" "$(SSE_CPU)"; do \
+	    echo "== the notebooks with $$cpu"; env $$cpu $(PYTEST) notebooks $(NBVAL) || status=1; \
+	done; exit $$status
 
 # Asked for by name, the browser tests fail (rather than skip) when Chromium is missing.
 test-browser: $(STAMP) ## the lessons in JupyterLab in headless Chromium (needs: apt-get install chromium)
@@ -91,9 +111,28 @@ execute: $(STAMP) ## re-run every notebook in place to refresh its stored output
 
 bench: ## benchmark nnlib against scikit-learn (and PyTorch, if installed)
 	@$(MAKE) --no-print-directory $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[test,lab,bench]"
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e ".[test,lab,bench]"
 	@$(DROP_SLOW_IMPORT)
 	$(BIN)/python benchmarks/bench.py
 
-clean: ## remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+# uv resolves for every Python from 3.10 on and every platform at once (--universal), in
+# seconds; pip-tools resolves for the Python and platform it runs on only.
+UV := $(BIN)/uv
+$(UV): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "uv>=0.5"
+
+lock: $(UV) ## refresh the lock (constraints.txt) to the newest versions pyproject.toml allows
+	$(UV) pip compile pyproject.toml --universal --python-version 3.10 --upgrade --quiet \
+	    --extra test --extra lab --extra browser --extra bench --custom-compile-command "make lock" -o $(LOCK)
+
+# The lowest versions pyproject.toml allows for its direct dependencies (newest for the
+# rest), in a venv of their own: a minimum that fails here is raised in pyproject.toml.
+LOWEST := .venv-lowest
+test-lowest: $(UV) ## the unit tests with the lowest versions pyproject.toml allows (in .venv-lowest)
+	rm -rf $(LOWEST)
+	$(UV) venv --quiet --no-python-downloads --python $(PYTHON) $(LOWEST)
+	VIRTUAL_ENV=$(CURDIR)/$(LOWEST) $(UV) pip install --quiet --resolution lowest-direct -e ".[test,lab]"
+	$(LOWEST)/bin/python -m pytest tests --ignore=tests/browser --ignore=tests/test_book.py
+
+clean: ## remove the virtual environments and caches
+	rm -rf $(VENV) $(LOWEST) .pytest_cache build *.egg-info

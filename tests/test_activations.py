@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import nnlib
+from tolerance import tol
 
 ACTIVATIONS = [nnlib.sigmoid, nnlib.tanh, nnlib.relu, nnlib.softmax, nnlib.log_softmax]
 FAST = settings(max_examples=40)
@@ -38,7 +39,7 @@ def test_sigmoid_of_the_combined_linear_models_matches_the_course_notes():
 
 def test_sigmoid_hand_values():
     # sigmoid(0) = 1/2; sigmoid(ln 3) = 1 / (1 + 1/3) = 3/4.
-    np.testing.assert_allclose(nnlib.sigmoid([0.0, np.log(3.0), -np.log(3.0)]), [0.5, 0.75, 0.25], rtol=1e-14)
+    np.testing.assert_allclose(nnlib.sigmoid([0.0, np.log(3.0), -np.log(3.0)]), [0.5, 0.75, 0.25], rtol=tol(np.float64))
 
 
 def test_sigmoid_at_the_logit_that_overflowed_in_the_learner_log():
@@ -54,28 +55,28 @@ def test_sigmoid_grad_at_zero_is_a_quarter_not_the_precedence_bug():
 
 def test_tanh_and_relu_hand_values():
     # tanh(ln 2) = (2 - 1/2) / (2 + 1/2) = 0.6
-    assert nnlib.tanh(np.log(2.0)) == pytest.approx(0.6, rel=1e-14)
+    assert nnlib.tanh(np.log(2.0)) == pytest.approx(0.6, rel=tol(np.float64))
     np.testing.assert_array_equal(nnlib.relu([-2.0, 0.0, 3.5]), [0.0, 0.0, 3.5])
     np.testing.assert_array_equal(nnlib.relu_grad([-2.0, 0.0, 3.5]), [0.0, 0.0, 1.0])
 
 
 def test_tanh_grad_hand_value():
     # 1 - tanh(ln 2)**2 = 1 - 0.36
-    assert nnlib.tanh_grad(np.log(2.0)) == pytest.approx(0.64, rel=1e-14)
+    assert nnlib.tanh_grad(np.log(2.0)) == pytest.approx(0.64, rel=tol(np.float64))
 
 
 def test_log_softmax_of_0_1_2_by_hand():
     # log(1 + e + e**2) = 2.40760596...
     lse = np.log(1 + np.e + np.e**2)
-    np.testing.assert_allclose(nnlib.log_softmax([0.0, 1.0, 2.0]), [-lse, 1 - lse, 2 - lse], rtol=1e-14)
+    np.testing.assert_allclose(nnlib.log_softmax([0.0, 1.0, 2.0]), [-lse, 1 - lse, 2 - lse], rtol=tol(np.float64))
 
 
 def test_softmax_works_along_the_given_axis():
     Z = np.array([[0.0, 1.0, 2.0], [2.0, 1.0, 0.0]])
     np.testing.assert_allclose(nnlib.softmax(Z)[0], [0.09003057, 0.24472847, 0.66524096], atol=1e-8)
-    np.testing.assert_allclose(nnlib.softmax(Z, axis=0), nnlib.softmax(Z.T, axis=1).T, rtol=1e-14)
+    np.testing.assert_allclose(nnlib.softmax(Z, axis=0), nnlib.softmax(Z.T, axis=1).T, rtol=tol(np.float64))
     np.testing.assert_allclose(nnlib.softmax(Z, axis=0).sum(axis=0), [1.0, 1.0, 1.0])
-    np.testing.assert_allclose(nnlib.log_softmax(Z, axis=0), np.log(nnlib.softmax(Z, axis=0)), rtol=1e-14)
+    np.testing.assert_allclose(nnlib.log_softmax(Z, axis=0), np.log(nnlib.softmax(Z, axis=0)), rtol=tol(np.float64))
 
 
 # ---- stability at the extremes ---------------------------------------------------
@@ -118,7 +119,7 @@ def test_elementwise_activations_are_finite_and_in_range_for_any_finite_input(z)
 @given(z=finite_arrays)
 def test_sigmoid_is_symmetric_for_any_finite_input(z):
     # sigmoid(-z) = 1 - sigmoid(z)
-    np.testing.assert_allclose(nnlib.sigmoid(-z), 1.0 - nnlib.sigmoid(z), atol=1e-15)
+    np.testing.assert_allclose(nnlib.sigmoid(-z), 1.0 - nnlib.sigmoid(z), atol=tol(np.float64))
 
 
 @FAST

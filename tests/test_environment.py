@@ -1,4 +1,4 @@
-"""pyproject.toml and environment.yml must list the same packages.
+"""pyproject.toml and environment.yml must list the same packages, with the same ranges.
 
 pip users install from pyproject (the dependencies plus the ``test`` and ``lab`` extras),
 conda users from environment.yml; if one gains a package the other must too.
@@ -29,7 +29,16 @@ def normalise(requirement):
     return re.sub(r"[-_.]+", "-", match.group(1)).lower()
 
 
+def ranges(requirements):
+    """``{"numpy": ">=1.25"}`` from ``["NumPy >=1.25"]`` (spaces dropped, order kept)."""
+    return {normalise(r): re.sub(r"\s+", "", NAME.sub("", r, count=1)) for r in requirements}
+
+
 def pyproject_packages(text):
+    return set(ranges(pyproject_requirements(text)))
+
+
+def pyproject_requirements(text):
     if tomllib is not None:
         project = tomllib.loads(text)["project"]
         extras = project.get("optional-dependencies", {})
@@ -38,7 +47,7 @@ def pyproject_packages(text):
         requirements = []
         for key in ("dependencies", "test", "lab"):
             requirements += _toml_list(text, key)
-    return {normalise(r) for r in requirements}
+    return requirements
 
 
 def _toml_list(text, key):
@@ -49,13 +58,17 @@ def _toml_list(text, key):
 
 
 def conda_packages(text):
-    """Names in the top-level ``dependencies:`` list of an environment.yml.
+    return set(ranges(conda_requirements(text))) - NOT_PACKAGES
+
+
+def conda_requirements(text):
+    """The items of the top-level ``dependencies:`` list of an environment.yml.
 
     The file is simple enough to read without PyYAML: a ``dependencies:`` key, then
     ``- item`` lines; the nested ``- pip:`` block (``-e .``) is indented further and
     skipped, as are comments.
     """
-    names = set()
+    items = []
     in_dependencies = False
     item_indent = None
     for raw in text.splitlines():
@@ -75,8 +88,8 @@ def conda_packages(text):
         item = line.lstrip()[1:].strip().strip("'\"")
         if item.endswith(":"):  # a nested list such as "pip:"
             continue
-        names.add(normalise(item))
-    return names - NOT_PACKAGES
+        items.append(item)
+    return items
 
 
 def test_pyproject_and_environment_yml_list_the_same_packages():
@@ -88,6 +101,20 @@ def test_pyproject_and_environment_yml_list_the_same_packages():
     assert not only_pip and not only_conda, (
         f"only in pyproject.toml (dependencies + test + lab): {only_pip}; only in environment.yml: {only_conda}"
     )
+
+
+def test_pyproject_and_environment_yml_give_the_same_ranges():
+    # A minimum raised in one (after `make test-lowest`) is raised in the other.
+    pip_side = ranges(pyproject_requirements((ROOT / "pyproject.toml").read_text(encoding="utf-8")))
+    conda_side = ranges(conda_requirements((ROOT / "environment.yml").read_text(encoding="utf-8")))
+    differ = {name: (pip_side[name], conda_side[name]) for name in pip_side.keys() & conda_side.keys()
+              if pip_side[name] != conda_side[name]}
+    assert not differ, f"pyproject.toml and environment.yml differ (pyproject, environment.yml): {differ}"
+
+
+def test_a_range_that_differs_is_noticed():
+    assert ranges(["NumPy >=1.24", "voila>=0.5.13, <0.6", "pip"]) == {"numpy": ">=1.24", "voila": ">=0.5.13,<0.6", "pip": ""}
+    assert ranges(conda_requirements(ENVIRONMENT))["numpy"] != ranges(["numpy>=1.25"])["numpy"]
 
 
 # ---- the readers themselves, on small made-up files --------------------------------

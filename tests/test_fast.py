@@ -10,6 +10,7 @@ import pytest
 
 import nnlib
 from nnlib import fast
+from tolerance import assert_close, tol
 
 
 class PlainMLP(nnlib.MLP):
@@ -61,9 +62,9 @@ def test_fast_and_plain_paths_give_the_same_history_and_weights(activation, loss
     (fast_model, fast_h), (plain_model, plain_h) = both_paths([2, 5, 4], activation, loss_name, optimizer, **kwargs)
     assert fast_h.epochs_run == plain_h.epochs_run == 30
     for key in ("loss", "accuracy", "val_loss", "val_accuracy", "penalty"):
-        np.testing.assert_allclose(getattr(fast_h, key), getattr(plain_h, key), rtol=1e-12, atol=1e-14, err_msg=key)
+        np.testing.assert_allclose(getattr(fast_h, key), getattr(plain_h, key), rtol=tol(np.float64, steps=30), atol=1e-14, err_msg=key)
     for (name, p, _), (_, q, _) in zip(fast_model.parameters(), plain_model.parameters()):
-        np.testing.assert_allclose(p, q, rtol=1e-11, atol=1e-13, err_msg=name)
+        assert_close(p, q, np.float64, steps=30, err_msg=name)
 
 
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
@@ -80,8 +81,8 @@ def test_many_rows_run_in_blocks_with_the_plain_numbers(activation):
         model = cls([2, 6, 5, 1], activation=activation, seed=2)
         runs.append((model, nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.3, momentum=0.9), 8,
                                         X_val=X_val, y_val=y_val)))
-    np.testing.assert_allclose(runs[0][1].loss, runs[1][1].loss, rtol=1e-12)
-    np.testing.assert_allclose(runs[0][1].val_loss, runs[1][1].val_loss, rtol=1e-12)
+    np.testing.assert_allclose(runs[0][1].loss, runs[1][1].loss, rtol=tol(np.float64, steps=8))
+    np.testing.assert_allclose(runs[0][1].val_loss, runs[1][1].val_loss, rtol=tol(np.float64, steps=8))
     for (name, p, _), (_, q, _) in zip(runs[0][0].parameters(), runs[1][0].parameters()):
         np.testing.assert_allclose(p, q, rtol=1e-10, atol=1e-13, err_msg=name)
 
@@ -100,8 +101,8 @@ def test_a_callback_that_changes_the_weights_is_seen_by_the_next_epoch():
         model = cls([2, 5, 1], seed=3)
         runs.append(nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1, momentum=0.9), 10,
                                 X_val=X_val, y_val=y_val, callback=shrink))
-    np.testing.assert_allclose(runs[0].loss, runs[1].loss, rtol=1e-12)
-    np.testing.assert_allclose(runs[0].val_loss, runs[1].val_loss, rtol=1e-12)
+    np.testing.assert_allclose(runs[0].loss, runs[1].loss, rtol=tol(np.float64, steps=10))
+    np.testing.assert_allclose(runs[0].val_loss, runs[1].val_loss, rtol=tol(np.float64, steps=10))
 
 
 def test_the_fast_path_is_chosen_only_for_nnlibs_own_classes():
@@ -261,7 +262,7 @@ def test_plain_backward_between_two_runs_leaves_the_fast_path_correct():
         if interrupt:  # gradient_check runs the plain layers, which make new dW and db
             nnlib.gradient_check(model, X[:4], y[:4], nnlib.BCEWithLogitsLoss())
         runs.append(nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), opt, 3, history=h).loss)
-    np.testing.assert_allclose(runs[0], runs[1], rtol=1e-13)
+    np.testing.assert_allclose(runs[0], runs[1], rtol=tol(np.float64, steps=6))
 
 
 def test_plots_and_predict_proba_run_a_model_of_the_learners_layers():
