@@ -43,11 +43,20 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
 
     Divergence: training stops, ``history.diverged`` is set and a ``TrainingDiverged``
     warning names the epoch and suggests a lower learning rate when the loss (training
-    or validation) is not finite, when it exceeds ``BLOWUP_FACTOR`` (10) times the first
-    epoch's loss, or when its mean over ``STALL_EPOCHS`` (10) epochs, or its last value,
-    is above ``STALL_FACTOR`` (2) times that. The model keeps the
+    or validation) is not finite, when it exceeds ``BLOWUP_FACTOR`` (10) times the loss
+    before training (``history.initial_loss``, measured before any step), or when its
+    mean over ``STALL_EPOCHS`` (10) epochs, or its last value, is above ``STALL_FACTOR``
+    (2) times that. The model keeps the
     weights it had when training stopped; after a non-finite loss they may be inf or nan.
     """
+    for name, obj, methods, wanted in (
+            ("model", model, ("forward", "backward", "parameters"), "an MLP or a layer"),
+            ("loss", loss, ("forward", "backward"), "a loss layer such as nnlib.BCEWithLogitsLoss()"),
+            ("optimizer", optimizer, ("step",), "nnlib.SGD(lr) or nnlib.Adam(lr)")):
+        missing = [m for m in methods if not callable(getattr(obj, m, None))]
+        if missing:
+            raise TypeError(f"{name} must be {wanted}, with {', '.join(m + '()' for m in methods)}; "
+                            f"got {type(obj).__name__} {obj!r:.60}, which has no {missing[0]}()")
     X = as_float_array(X, "X", ndim=2, dtype=getattr(model, "dtype", None))
     y = np.asarray(y)
     if y.ndim == 0 or len(y) != len(X):
@@ -60,8 +69,11 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
         raise TypeError(f"callback must be a function (epoch, history, model), got {type(callback).__name__}")
     if (X_val is None) != (y_val is None):
         raise ValueError("give both X_val and y_val, or neither")
-    has_val = X_val is not None and np.size(X_val) > 0
+    has_val = X_val is not None
     if has_val:
+        if np.size(X_val) == 0:
+            raise ValueError(f"X_val must not be empty, got {describe(X_val)}; pass X_val=None and "
+                             "y_val=None for no validation set")
         X_val = as_float_array(X_val, "X_val", ndim=2, dtype=X.dtype)
         if X_val.shape[1] != X.shape[1]:
             raise ValueError(f"X_val must have the {X.shape[1]} features (columns) of X, got {describe(X_val)}")
@@ -76,8 +88,18 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
         raise TypeError(f"history must be a History to continue (or None), got {type(history).__name__}")
     elif history.diverged:
         raise ValueError(f"history must not have diverged to be continued, got one that did: {history.message}")
+    # The loss before any step: where training starts, for the divergence rule. Measured
+    # with the model's and the loss's own forward, on both paths, so that whatever they
+    # refuse (labels the loss cannot take, a validation set of the wrong kind) is refused
+    # the same way whichever path runs the epochs.
+    with np.errstate(over="ignore", invalid="ignore"):
+        start_loss = _start_loss(model, loss, regularization, X, y)
+        if has_val:
+            _start_loss(model, loss, None, X_val, y_val)
+    if history.initial_loss is None:
+        history.initial_loss = start_loss
     rng = np.random.default_rng(seed)
-    watch = _DivergenceWatch(history.loss)
+    watch = _DivergenceWatch(history.loss, history.initial_loss)
     step = (fast.Trainer.maybe(model, loss, optimizer, regularization, X, y, X_val, y_val)
             or _PlainTrainer(model, loss, optimizer, regularization, y, y_val))
     start = time.perf_counter()
@@ -126,6 +148,15 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
     if not history.diverged:
         history.message = history.summary()
     return history
+
+
+def _start_loss(model, loss, regularization, X, y):
+    """The loss (with the penalty) of ``model`` on X, y as it is now; None if not finite
+    (then the first epoch reports it)."""
+    value = loss.forward(model.forward(X), y)
+    if regularization is not None:
+        value += regularization.penalty(model.parameters())
+    return float(value) if np.isfinite(value) else None
 
 
 class _PlainTrainer:

@@ -222,7 +222,8 @@ def test_train_calls_an_mlp_subclass_backward_and_a_loss_subclass_forward():
     X, y = data("binary", n=60)
     X_val, y_val = data("binary", n=20, seed=1)
     nnlib.train(MyMLP([2, 3, 1]), X, y, MyLoss(), nnlib.SGD(0.1), 4, batch_size=25, X_val=X_val, y_val=y_val)
-    assert calls == {"backward": 4 * 3, "loss": 4 * (3 + 1)}  # 3 batches + a validation pass an epoch
+    # 3 batches + a validation pass an epoch, and the loss before training on both sets
+    assert calls == {"backward": 4 * 3, "loss": 4 * (3 + 1) + 2}
 
 
 def test_a_layer_written_from_scratch_trains_inside_an_mlp():
