@@ -549,10 +549,65 @@ def test_settings_the_library_refuses_show_the_data_and_say_why(monkeypatch):
 def test_a_long_run_stops_at_the_time_limit_and_says_so(monkeypatch):
     pg = nnlib.Playground(epochs=5)
     monkeypatch.setattr(widget, "MAX_SECONDS", 0.0)
-    pg.controls["epochs"].value = 400  # 400 steps: not timed, trains them all
-    assert pg.history.epochs_run == 400
-    monkeypatch.setattr(widget, "TIMED_STEPS", 100)
-    pg.controls["epochs"].value = 300
+    pg.controls["epochs"].value = 300  # every run is timed, full batch too: one epoch, then it stops
     assert pg.history.epochs_run == 1 and "or 0 s per run" in pg.status
     pg.step(2)  # play and step go on from there
     assert pg.history.epochs_run == 3
+
+
+# -- every offered setting trains, and nothing a control offers raises --------------------------
+
+STATUS = r"^(epoch \d+: (loss|no epoch run)|diverged at epoch \d+: )"
+
+
+def offered(control):
+    """The values a control offers: every option of a dropdown, the ends and a middle of a box."""
+    if isinstance(control, w.Dropdown):
+        return [o[1] if isinstance(o, tuple) else o for o in control.options]
+    if isinstance(control, w.BoundedIntText):
+        return sorted({control.min, control.min + 1, (control.min + control.max) // 2, control.max})
+    if isinstance(control, w.Checkbox):
+        return [False, True]
+    if isinstance(control, controls.FeatureColumn):
+        return [(name,) for name in nnlib.features.FEATURES] + [tuple(nnlib.features.FEATURES)]
+    return [(1,), (16,), (16, 1, 16, 1)]  # units: the narrowest, the widest, mixed
+
+
+def assert_working(pg, what):
+    import re
+
+    assert re.match(STATUS, pg.status), f"{what}: {pg.status}"
+    assert pg.history is not None and pg.model is not None, what
+    assert all(np.all(np.isfinite(line.get_ydata())) for ax in pg.figure.axes for line in ax.lines), what
+    assert len(pg.parts.out.outputs) == 1 and pg.parts.status_label.value, what
+
+
+def test_every_option_of_every_control_trains_on_a_live_playground():
+    # One control at a time from the defaults (20 epochs), set as a learner would, in the panel.
+    pg = nnlib.Playground(epochs=20)
+    defaults = {name: control.value for name, control in controls.make_controls().items()}
+    count = 0
+    for name, control in pg.controls.items():
+        if name == "epochs":
+            continue
+        for value in offered(control):
+            pg.set(**{name: value})
+            assert_working(pg, f"{name}={value!r}")
+            count += 1
+        pg.set(**{name: defaults[name]})
+    assert count > 140
+
+
+def test_a_seeded_sample_of_whole_settings_trains_or_says_why_it_stopped():
+    # The product of every control's options is about 10**14 settings: a seeded sample,
+    # each applied to one live playground (as a learner changing several controls would).
+    rng = np.random.default_rng(22)
+    pg = nnlib.Playground(epochs=5)
+    options = {name: offered(control) for name, control in pg.controls.items() if name != "units"}
+    options["epochs"] = [0, 1, 50, 300, 1000]
+    for k in range(30):
+        values = {name: opts[rng.integers(len(opts))] for name, opts in options.items()}
+        hidden = values["hidden_layers"]
+        values["units"] = tuple(int(u) for u in rng.integers(1, 17, size=hidden))
+        pg.set(**values)
+        assert_working(pg, f"sample {k}: {values}")
