@@ -35,6 +35,8 @@ class History:
     - val_loss, val_accuracy: the same on the validation set, when one was given.
     - epochs_run, diverged (bool), diverged_epoch (1-based, or None), message, seconds.
     - initial_loss: the training loss before any step (the divergence rule's start).
+    - cut_short: None, or the number of examples the last epoch ran before ``train``'s
+      ``max_seconds`` ran out (its loss and accuracy are over those).
 
     Lists hold only finite numbers: a diverged run stops before its bad epoch is
     recorded, so every list can go straight to a plot.
@@ -44,6 +46,7 @@ class History:
         self.loss, self.accuracy, self.val_loss, self.val_accuracy = [], [], [], []
         self.penalty = []
         self.initial_loss = None
+        self.cut_short = None
         self.diverged = False
         self.diverged_epoch = None
         self.message = ""
@@ -68,6 +71,8 @@ class History:
             parts.append(f"val loss {self.val_loss[-1]:.4f}")
         if self.val_accuracy:
             parts.append(f"val accuracy {self.val_accuracy[-1]:.1%}")
+        if self.cut_short:
+            parts.append(f"the last epoch cut short after {self.cut_short} examples")
         return ", ".join(parts)
 
     def __repr__(self):

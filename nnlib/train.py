@@ -10,11 +10,11 @@ import numpy as np
 from . import fast
 from .history import History, _DivergenceWatch, diverged
 from .regularization import Penalty
-from .validation import as_float_array, check_int, describe
+from .validation import as_float_array, check_int, check_number, describe
 
 
 def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callback=None,
-          X_val=None, y_val=None, regularization=None, history=None):
+          X_val=None, y_val=None, regularization=None, history=None, max_seconds=None):
     """Train ``model`` in place and return a ``History``.
 
     - model: has ``forward``, ``backward`` and ``parameters()`` (an ``MLP``, a ``Dense``).
@@ -33,6 +33,9 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
       gradient to the weights' gradients before every step.
     - history: a ``History`` to continue (training goes on from the model's current
       weights, epochs are numbered after its last one), e.g. one epoch at a time.
+    - max_seconds: None, or stop once this many seconds have passed, checked after every
+      batch: an epoch cut short is recorded over the examples it ran
+      (``history.cut_short`` says how many) and ends the training.
 
     Every batch is lesson 5's loop: ``out = model.forward(X)``, ``loss.forward(out, y)``,
     ``model.backward(loss.backward())``, ``optimizer.step(model.parameters())``. The
@@ -80,6 +83,8 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
         y_val = np.asarray(y_val)
         if y_val.ndim == 0 or len(y_val) != len(X_val):
             raise ValueError(f"y_val must have one entry per example in X_val ({len(X_val)}), got {describe(y_val)}")
+    if max_seconds is not None:
+        max_seconds = check_number(max_seconds, "max_seconds", low=0.0)
     if regularization is not None and not isinstance(regularization, Penalty):
         raise TypeError(f"regularization must be None, nnlib.L1(rate) or nnlib.L2(rate), got {regularization!r}")
     if history is None:
@@ -98,6 +103,7 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
             _start_loss(model, loss, None, X_val, y_val)
     if history.initial_loss is None:
         history.initial_loss = start_loss
+    history.cut_short = None
     rng = np.random.default_rng(seed)
     watch = _DivergenceWatch(history.loss, history.initial_loss)
     step = (fast.Trainer.maybe(model, loss, optimizer, regularization, X, y, X_val, y_val)
@@ -110,7 +116,7 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
         else:
             order = rng.permutation(n)
             batches = [(X[rows], rows) for rows in (order[i:i + batch_size] for i in range(0, n, batch_size))]
-        total, penalty, correct = 0.0, 0.0, 0
+        total, penalty, correct, seen = 0.0, 0.0, 0, 0
         # A too-large step blows the weights up to inf or nan: let numpy carry on quietly
         # here and report it as divergence, with a clear message, instead of warnings.
         with np.errstate(over="ignore", invalid="ignore"):
@@ -123,8 +129,12 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
                 total += value * len(Xb)
                 penalty += batch_penalty * len(Xb)
                 correct = None if right is None else correct + right
-            else:
-                value = total / n
+                seen += len(Xb)
+                if max_seconds is not None and seen < n and time.perf_counter() - start > max_seconds:
+                    history.cut_short = seen
+                    break
+            if value is not None:
+                value = total / seen
             val_value = val_right = None
             if value is not None and has_val:
                 val_value, val_right = step.evaluate(X_val) or (None, None)
@@ -133,14 +143,14 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
             diverged(history, epoch, problem, optimizer)
             break
         history.loss.append(float(value))
-        history.penalty.append(penalty / n)
+        history.penalty.append(penalty / seen)
         if correct is not None:
-            history.accuracy.append(correct / n)
+            history.accuracy.append(correct / seen)
         if has_val:
             history.val_loss.append(float(val_value))
             if val_right is not None:
                 history.val_accuracy.append(val_right / len(X_val))
-        if callback is not None and callback(epoch, history, model) is False:
+        if callback is not None and callback(epoch, history, model) is False or history.cut_short:
             break
     if not history.diverged and watch.ends_high():
         diverged(history, history.epochs_run, watch.ends_high(), optimizer)

@@ -149,8 +149,9 @@ class Playground(Shown):
         self._first_epochs = self.history.epochs_run
         self._show(self._summary(self.history.epochs_run < v["epochs"]))
 
-    def _train(self, epochs, fresh=False):
-        """Train ``epochs`` more epochs through ``nnlib.train`` (a fresh History if ``fresh``)."""
+    def _train(self, epochs, fresh=False, capped=True):
+        """Train ``epochs`` more epochs through ``nnlib.train`` (a fresh History if ``fresh``),
+        for at most MAX_SECONDS if ``capped`` (an epoch may be cut short)."""
         v = self.values()
         batch = None if v["batch_size"] == "full" else v["batch_size"]
         steps_per_epoch = 1 if batch is None else -(-len(self.inputs[0]) // batch)
@@ -176,7 +177,8 @@ class Playground(Shown):
             # The status line reports divergence; a warning on top would only be noise here.
             warnings.simplefilter("ignore", TrainingDiverged)
             history = train(self.model, self.inputs[0], self.data[1], self.loss, self.optimizer, epochs,
-                            batch_size=batch, seed=v["data_seed"] + done, callback=record, **val, **extra)
+                            batch_size=batch, seed=v["data_seed"] + done, callback=record,
+                            max_seconds=MAX_SECONDS if capped else None, **val, **extra)
         if not history.diverged:
             self.snapshots[history.epochs_run] = self.model.get_weights()
         if len(self.snapshots) > 2 * SNAPSHOTS:  # keep every other one (and the first and last)
@@ -234,7 +236,7 @@ class Playground(Shown):
         with self._lock:
             if self.model is not model or self.history is None or self.history.diverged:
                 return False
-            self._train(1)
+            self._train(1, capped=False)  # off the event loop: a whole epoch, however long
             return True
 
     def new_weights(self):
@@ -248,7 +250,9 @@ class Playground(Shown):
         if h.diverged:
             return h.message
         text = f"epoch {h.epochs_run}: {report.scores(h)}"
-        if stopped:
+        if h.cut_short:
+            text += f" (epoch {h.epochs_run} cut short after {h.cut_short} examples at the {MAX_SECONDS:g} s limit)"
+        elif stopped:
             text += (f" (stopped at the limit of {MAX_STEPS:,} gradient steps or {MAX_SECONDS:g} s per run: "
                      "use a larger batch or fewer epochs, or press step or play to go on)")
         return text
