@@ -163,7 +163,10 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
 def _start_loss(model, loss, regularization, X, y):
     """The loss (with the penalty) of ``model`` on X, y as it is now; None if not finite
     (then the first epoch reports it)."""
-    value = loss.forward(model.forward(X), y)
+    out = model.forward(X)
+    if not np.all(np.isfinite(out)):  # weights left non-finite or too large: the first epoch says so
+        return None
+    value = loss.forward(out, y)
     if regularization is not None:
         value += regularization.penalty(model.parameters())
     return float(value) if np.isfinite(value) else None

@@ -355,3 +355,68 @@ def test_bad_arguments_raise_clear_errors(circle, kwargs, error, message):
     args.update(kwargs)
     with pytest.raises(error, match=message):
         nnlib.train(**args)
+
+
+# -- the start of training, bad arguments, where the warning points ----------------------------
+
+
+def test_a_blow_up_in_the_first_epoch_is_measured_from_the_loss_before_any_step():
+    X, y = nnlib.make_circle(50, seed=1)
+    model = nnlib.MLP([2, 4, 1])
+    start = nnlib.BCEWithLogitsLoss().forward(model.forward(X), y)
+    with pytest.warns(TrainingDiverged, match=r"diverged at epoch 1: the loss jumped from 0\.\d+ to"):
+        h = nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(10.0, momentum=0.9), 5, batch_size=1)
+    assert h.diverged and h.diverged_epoch == 1 and h.loss == []
+    assert h.initial_loss == pytest.approx(start, rel=1e-12)
+
+
+def test_the_initial_loss_includes_the_penalty_and_is_kept_when_continuing():
+    X, y = nnlib.make_circle(50, seed=1)
+    model = nnlib.MLP([2, 4, 1])
+    penalty = nnlib.L2(0.1)
+    start = nnlib.BCEWithLogitsLoss().forward(model.forward(X), y) + penalty.penalty(model.parameters())
+    h = nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 2, regularization=penalty)
+    assert h.initial_loss == pytest.approx(start, rel=1e-12)
+    nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 2, regularization=penalty, history=h)
+    assert h.initial_loss == pytest.approx(start, rel=1e-12) and h.epochs_run == 4
+
+
+@pytest.mark.parametrize("role, wanted", [("model", r"model must be an MLP or a layer, with forward\(\)"),
+                                          ("loss", r"loss must be a loss layer such as nnlib.BCEWithLogitsLoss\(\)"),
+                                          ("optimizer", r"optimizer must be nnlib.SGD\(lr\) or nnlib.Adam\(lr\)")])
+def test_none_for_the_model_loss_or_optimizer_is_named(role, wanted):
+    X, y = nnlib.make_circle(20)
+    args = {"model": nnlib.MLP([2, 1]), "loss": nnlib.BCEWithLogitsLoss(), "optimizer": nnlib.SGD()}
+    args[role] = None
+    with pytest.raises(TypeError, match=wanted + r".*got NoneType None, which has no"):
+        nnlib.train(args["model"], X, y, args["loss"], args["optimizer"], 1)
+
+
+def test_the_divergence_warning_points_at_the_callers_line():
+    X, y = nnlib.make_circle(50, seed=1)
+    with pytest.warns(TrainingDiverged) as caught:
+        nnlib.train(nnlib.MLP([2, 4, 1]), X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(10.0, momentum=0.9), 5,
+                    batch_size=1)
+    assert caught[0].filename == __file__
+
+
+def test_max_seconds_cuts_an_epoch_short_and_records_the_examples_it_ran():
+    X, y = nnlib.make_circle(50, seed=1)
+    h = nnlib.train(nnlib.MLP([2, 4, 1]), X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 5, batch_size=10,
+                    max_seconds=0.0)
+    assert h.epochs_run == 1 and h.cut_short == 10 and not h.diverged
+    assert "the last epoch cut short after 10 examples" in h.message
+    full = nnlib.train(nnlib.MLP([2, 4, 1]), X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 3, max_seconds=0.0)
+    assert full.epochs_run == 3 and full.cut_short is None  # a full batch is never cut
+    with pytest.raises(ValueError, match="max_seconds must be at least 0.0, got -1"):
+        nnlib.train(nnlib.MLP([2, 4, 1]), X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 1, max_seconds=-1)
+
+
+def test_weights_that_overflow_the_outputs_are_divergence_not_a_complaint_about_X():
+    X, y = nnlib.make_circle(20, seed=1)
+    model = nnlib.MLP([2, 4, 4, 1], activation="relu")
+    for layer in model.layers[::2]:
+        layer.W[...] = 1e308
+    assert np.isnan(model.forward(X)).all()  # no "X must contain only finite numbers"
+    with pytest.warns(TrainingDiverged, match="diverged at epoch 1: the loss became inf or nan"):
+        nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 3)
