@@ -28,7 +28,7 @@ def check_dtype(dtype):
         d = np.dtype(dtype)
     except TypeError:
         d = None
-    if d not in DTYPES:
+    if d is None or d not in DTYPES:  # (a dtype equals None: numpy reads None as float64)
         raise TypeError(f"dtype must be np.float64 or np.float32, got {dtype!r}")
     return d
 
