@@ -650,7 +650,10 @@ def test_the_smallest_offered_data_trains(values):
     (dict(lr=float("nan")), r"lr must be a number from 0 to 10, got nan"),
     (dict(lr="fast"), r"lr must be a number from 0 to 10, got 'fast'"),
     (dict(show_test="yes"), r"show_test must be True or False, got 'yes'"),
-    (dict(units=(3, 40)), r"units must be whole numbers from 1 to 16 per hidden layer, got \(3, 40\)"),
+    (dict(units=(3, 40)), r"units must be whole numbers from 1 to 16 per hidden layer, at most 4 layers, got \(3, 40\)"),
+    (dict(units=(3, 3, 3, 3, 3)), r"units must be whole numbers from 1 to 16 per hidden layer, at most 4 layers"),
+    (dict(units=0), r"units must be whole numbers from 1 to 16 per hidden layer"),
+    (dict(features=("x1", "z")), r"features must be distinct names from"),
     (dict(features="x1"), r"features must be a tuple of feature names"),
 ])
 def test_a_keyword_out_of_a_controls_range_is_refused_naming_the_control(quick, values, message):

@@ -21,6 +21,7 @@ SLIDER = dict(style=WIDE, continuous_update=False)
 RATES = tuple(float(f"{10 ** (k / 10):.3g}") for k in range(-40, 11))
 REG_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 MAX_UNITS = 16  # per hidden layer (the picture of the network stays on a screen)
+MAX_LAYERS = 4  # hidden layers
 
 
 class NumberDropdown(w.Dropdown):
@@ -146,7 +147,7 @@ def make_controls():
         "positive_fraction": NumberDropdown(0.5, steps(0.05, 0.95, 0.05), "class 1 share", 0.0, 1.0),
         "data_seed": w.BoundedIntText(value=0, min=0, max=10**6, description="data seed", **SLIDER),
         "features": FeatureColumn(),
-        "hidden_layers": w.Dropdown(options=list(range(5)), value=2, description="hidden layers", style=WIDE),
+        "hidden_layers": w.Dropdown(options=list(range(MAX_LAYERS + 1)), value=2, description="hidden layers", style=WIDE),
         "units": LayerWidths(),
         "activation": w.Dropdown(options=["tanh", "relu", "sigmoid"], value="tanh", description="activation", style=WIDE),
         "init_seed": w.BoundedIntText(value=0, min=0, max=10**6, description="init seed", **SLIDER),
@@ -196,8 +197,16 @@ def _check(control, name, value):
     elif isinstance(control, w.Checkbox):
         if not isinstance(value, (bool, np.bool_)):
             raise ValueError(f"{name} must be True or False, got {value!r}")
-    elif name == "features" and (isinstance(value, str) or not isinstance(value, (tuple, list))):
-        raise ValueError(f"features must be a tuple of feature names such as ('x1', 'x2'), got {value!r}")
+    elif name == "features":
+        if isinstance(value, str) or not isinstance(value, (tuple, list)):
+            raise ValueError(f"features must be a tuple of feature names such as ('x1', 'x2'), got {value!r}")
+        make_features(np.zeros((1, 2)), value)  # a clear error for unknown or repeated names
+    elif name == "units":
+        widths = tuple(value) if isinstance(value, (tuple, list)) else (value,)
+        if len(widths) > MAX_LAYERS or any(isinstance(u, bool) or not isinstance(u, (int, np.integer))
+                                           or not 1 <= u <= MAX_UNITS for u in widths):
+            raise ValueError(f"units must be whole numbers from 1 to {MAX_UNITS} per hidden layer, at most "
+                             f"{MAX_LAYERS} layers, got {value!r}")
 
 
 def _same(value, option):
