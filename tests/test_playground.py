@@ -723,3 +723,13 @@ def test_the_grid_of_rates_batches_activations_optimisers_and_tasks_never_raises
         values = dict(lr=lr, batch_size=batch_size, activation=activation, optimizer=optimizer, dataset=dataset)
         pg.set(**values)
         assert_working(pg, values)
+
+
+def test_a_dropdown_set_live_to_a_value_it_does_not_offer_names_itself(quick):
+    import traitlets
+
+    with pytest.raises(traitlets.TraitError, match=r"activation must be one of \['tanh', 'relu', 'sigmoid'\], got 'softplus'"):
+        quick.controls["activation"].value = "softplus"
+    with pytest.raises(traitlets.TraitError, match=r"learning rate must be a number from 0 to 10, got -1"):
+        quick.controls["lr"].value = -1
+    assert quick.controls["activation"].value == "tanh" and quick.status.startswith("epoch 20")

@@ -24,6 +24,19 @@ MAX_UNITS = 16  # per hidden layer (the picture of the network stays on a screen
 MAX_LAYERS = 4  # hidden layers
 
 
+class Choice(w.Dropdown):
+    """A dropdown whose refusal of a value it does not offer names it ("activation must be
+    one of ...") rather than ipywidgets' bare "Invalid selection"."""
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal):
+        try:
+            return super()._validate_value(proposal)
+        except traitlets.TraitError:
+            offered = [o[1] if isinstance(o, tuple) else o for o in self.options]
+            raise traitlets.TraitError(f"{self.description} must be one of {offered}, got {proposal.value!r}") from None
+
+
 class NumberDropdown(w.Dropdown):
     """A dropdown of numbers (rates, shares) that takes any other number too, adding it to
     the choices. A dropdown, not a slider: a screen reader says its name and its value
@@ -140,24 +153,24 @@ class LayerWidths(w.HBox):
 def make_controls():
     """The controls, by name (the keyword arguments of ``Playground``)."""
     return {
-        "dataset": w.Dropdown(options=list(DATASETS), value="playground circle", description="data set", style=WIDE),
+        "dataset": Choice(options=list(DATASETS), value="playground circle", description="data set", style=WIDE),
         "noise": NumberDropdown(0.0, steps(0, 0.5, 0.05), "noise", 0.0, 0.5),
         "n_points": w.BoundedIntText(value=500, min=2, max=1000, step=10, description="points", **SLIDER),
         "val_fraction": NumberDropdown(0.2, steps(0, 0.5, 0.05), "validation share", 0.0, 0.9),
         "positive_fraction": NumberDropdown(0.5, steps(0.05, 0.95, 0.05), "class 1 share", 0.0, 1.0),
         "data_seed": w.BoundedIntText(value=0, min=0, max=10**6, description="data seed", **SLIDER),
         "features": FeatureColumn(),
-        "hidden_layers": w.Dropdown(options=list(range(MAX_LAYERS + 1)), value=2, description="hidden layers", style=WIDE),
+        "hidden_layers": Choice(options=list(range(MAX_LAYERS + 1)), value=2, description="hidden layers", style=WIDE),
         "units": LayerWidths(),
-        "activation": w.Dropdown(options=["tanh", "relu", "sigmoid"], value="tanh", description="activation", style=WIDE),
+        "activation": Choice(options=["tanh", "relu", "sigmoid"], value="tanh", description="activation", style=WIDE),
         "init_seed": w.BoundedIntText(value=0, min=0, max=10**6, description="init seed", **SLIDER),
-        "loss": w.Dropdown(options=list(LOSSES), value="cross entropy", description="loss", style=WIDE),
-        "optimizer": w.Dropdown(options=[("SGD, momentum 0.9", "sgd"), ("Adam", "adam")], value="sgd",
+        "loss": Choice(options=list(LOSSES), value="cross entropy", description="loss", style=WIDE),
+        "optimizer": Choice(options=[("SGD, momentum 0.9", "sgd"), ("Adam", "adam")], value="sgd",
                                 description="optimiser", style=WIDE),
         "lr": NumberDropdown(0.1, RATES, "learning rate", 0.0, 10.0),
-        "regularization": w.Dropdown(options=["none", "L1", "L2"], value="none", description="regularisation", style=WIDE),
+        "regularization": Choice(options=["none", "L1", "L2"], value="none", description="regularisation", style=WIDE),
         "reg_rate": NumberDropdown(0.001, REG_RATES, "regularisation rate", 0.0, 1.0),
-        "batch_size": w.Dropdown(options=[("full batch", "full"), ("1", 1), ("10", 10), ("32", 32), ("100", 100)],
+        "batch_size": Choice(options=[("full batch", "full"), ("1", 1), ("10", 10), ("32", 32), ("100", 100)],
                                  value="full", description="batch size", style=WIDE),
         "epochs": w.BoundedIntText(value=300, min=0, max=1000, step=10, description="epochs", **SLIDER),
         "show_test": w.Checkbox(value=True, description="show test data", indent=False),

@@ -52,7 +52,10 @@ class Playground(Shown):
     ``Playground(features=("x1^2", "x2^2"), hidden_layers=0)`` or
     ``Playground(hidden_layers=2, units=(6, 3))``; ``data=(X, y)`` trains on your own
     points (N, 2) with labels 0/1 or 0..C-1, or float targets for a regression.
-    ``set(**values)`` changes several controls with a single retrain.
+    ``set(**values)`` changes several controls with a single retrain. A value a control
+    does not offer (``epochs=5000``, ``activation="softplus"``) is refused with a
+    ValueError naming the control, never clamped. Every run stops after about
+    ``MAX_SECONDS`` (the status says where), and play trains off the event loop.
     State for tests and curious learners: ``controls``, ``buttons``, ``model``, ``history``,
     ``data`` (the splits), ``task``, ``figure``, ``diagram``, ``confusion``, ``status``,
     ``code``, ``widget`` and its ``parts``.
