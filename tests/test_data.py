@@ -407,3 +407,17 @@ def test_a_spiral_with_more_arms_than_points_puts_one_point_on_each_of_the_first
     assert sorted(y) == list(range(10))
     _, y = nnlib.make_spiral(12, classes=5)  # enough points: every arm, the last takes the rest
     assert np.bincount(y).tolist() == [2, 2, 2, 2, 4]
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+
+@given(X=hnp.arrays(np.float64, (5, 1), elements=st.floats(-1.0, 1.0)), k=st.integers(0, 307))
+def test_standardize_does_not_change_under_scaling_up_to_the_float_limit(X, k):
+    # (filterwarnings turns an overflow warning into a failure)
+    small, _, _ = nnlib.standardize(X)
+    big, mean, std = nnlib.standardize(X * 10.0 ** k)
+    assert np.all(np.isfinite(big)) and np.all(np.isfinite(mean)) and np.all(std > 0)
+    np.testing.assert_allclose(big, small, rtol=1e-6, atol=1e-6)

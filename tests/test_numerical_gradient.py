@@ -166,3 +166,18 @@ def test_rel_error_near_the_float_limit_is_finite_without_warnings():
         assert nnlib.rel_error([1e308], [-1e308]) == 1.0
         assert nnlib.rel_error([1.7e308], [1.7e308]) == 0.0
         assert nnlib.rel_error([1.7e308, 1.0], [1.6e308, 1.0]) == pytest.approx(0.1 / 3.3)
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+FINITE = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@given(a=hnp.arrays(np.float64, 3, elements=FINITE), b=hnp.arrays(np.float64, 3, elements=FINITE))
+def test_rel_error_of_any_finite_arrays_is_between_0_and_1(a, b):
+    # (filterwarnings turns an overflow warning into a failure)
+    err = nnlib.rel_error(a, b)
+    assert 0.0 <= err <= 1.0
+    assert nnlib.rel_error(a, a) == 0.0
