@@ -92,4 +92,8 @@ def log_softmax(z, axis=-1):
     Returns log-probabilities (all <= 0) of the same shape.
     """
     shifted = _shifted(z, axis)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    # The largest entry contributes exp(0) = 1 to the sum: log1p of the other terms keeps a
+    # sum of 1 + 1e-22 from rounding to 1 (log_softmax([0, 50])[1] is -1.9e-22, not -0.0).
+    e = np.exp(shifted)
+    np.put_along_axis(e, np.argmax(shifted, axis=axis, keepdims=True), 0.0, axis=axis)
+    return shifted - np.log1p(np.sum(e, axis=axis, keepdims=True))

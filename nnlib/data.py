@@ -41,12 +41,26 @@ def standardize(X, mean=None, std=None):
     Returns ``(X_std, mean, std)``; X itself is not modified. Constant columns keep std 1.
     """
     X = as_float_array(X, "X", ndim=2)
-    mean = X.mean(axis=0) if mean is None else as_float_array(mean, "mean", ndim=1)
-    std = X.std(axis=0) if std is None else as_float_array(std, "std", ndim=1)
+    given = mean is not None or std is not None
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = X.mean(axis=0) if mean is None else as_float_array(mean, "mean", ndim=1)
+        std = X.std(axis=0) if std is None else as_float_array(std, "std", ndim=1)
     std = np.where(std > 0, std, 1.0)
     if mean.shape != (X.shape[1],) or std.shape != (X.shape[1],):
         raise ValueError(f"mean and std must have shape ({X.shape[1]},), got {mean.shape} and {std.shape}")
-    return (X - mean) / std, mean, std
+    with np.errstate(over="ignore", invalid="ignore"):
+        X_std = (X - mean) / std
+    if np.all(np.isfinite(X_std)) and np.all(np.isfinite(mean)) and np.all(np.isfinite(std)):
+        return X_std, mean, std
+    # Values near the float limit: a sum or a square overflowed on the way. Divide each
+    # column by its largest |value| first (standardising does not change under scaling).
+    if given:
+        with np.errstate(over="ignore"):  # a value far outside the given spread: inf is the answer
+            return (X / 2 - mean / 2) / std * 2, mean, std
+    scale = np.max(np.abs(X), axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    X_std, mean, std = standardize(X / scale)
+    return X_std, mean * scale, np.where(std * scale > 0, std * scale, 1.0)
 
 
 def _counts(n, positive_fraction):
@@ -147,6 +161,7 @@ def make_spiral(n=500, noise=0.0, seed=0, classes=2):
 
     - classes: C >= 2 arms, labels 0 .. C-1; each arm is the first turned by 2 pi / C.
       With 2, arm 1 comes first and the arms are point reflections of each other.
+      With fewer points than arms (n < C), each of the first n arms gets one point.
     ``noise`` in [0, 0.5] jitters each point by ``U(-1, 1) * noise`` (as Playground
     does). Returns X (N, 2), y (N,), the arms one after the other.
     """
@@ -155,9 +170,10 @@ def make_spiral(n=500, noise=0.0, seed=0, classes=2):
     classes = check_int(classes, "classes", minimum=2)
     rng = np.random.default_rng(seed)
     parts, labels = [], []
-    order = [1, 0] + list(range(2, classes))
-    for k, label in enumerate(order):
-        count = n // classes if k < classes - 1 else n - (classes - 1) * (n // classes)
+    order = [1, 0] + list(range(2, min(classes, n + 2)))
+    # Fewer points than arms: one point on each of the first n arms (not all on the last).
+    for k, label in enumerate(order[:n]):
+        count = 1 if n < classes else n // classes if k < classes - 1 else n - (classes - 1) * (n // classes)
         i = np.arange(count)
         r = i / max(count, 1) * 5
         t = 1.75 * i / max(count, 1) * 2 * np.pi + 2 * np.pi * k / classes
@@ -186,6 +202,7 @@ def make_blobs(n=500, noise=0.0, seed=0):
 
 def confusion_matrix(y_true, y_pred, classes):
     """Counts (C, C): entry [i, j] is how many examples of class i were predicted as j."""
+    classes = check_int(classes, "classes", minimum=1)
     y_true = as_labels(y_true, "y_true", classes)
     y_pred = as_labels(y_pred, "y_pred", classes, n=len(y_true))
     counts = np.zeros((classes, classes), dtype=np.int64)

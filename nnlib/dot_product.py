@@ -22,10 +22,21 @@ def weighted_average(values, weights):
             f"values must have {weights.shape[0]} entries per row to match weights {weights.shape}, "
             f"got shape {values.shape}"
         )
-    total = weights.sum()
-    if total == 0:
-        raise ValueError(f"weights must not sum to 0 (the average divides by the sum), got {weights}")
-    result = values @ weights / total
+    # Weights near 1e308 overflow their sum, values near 1e308 the dot product: then divide
+    # each by its largest |entry| first (the average is unchanged by scaling the weights,
+    # and scales with the values), so the result is finite wherever the true one is.
+    w_scale = np.max(np.abs(weights))
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = weights.sum()
+        if total == 0 or (not np.isfinite(total) and (weights / w_scale).sum() == 0):
+            raise ValueError(f"weights must not sum to 0 (the average divides by the sum), got {weights}")
+        result = values @ weights / total
+    v_scale = np.max(np.abs(values))
+    # Products below ~1e-290 lose digits to underflow (1e-234 * 1e-234 is 0): scale those too.
+    if not np.all(np.isfinite(result)) or (v_scale > 0 and w_scale < 1e-290 / v_scale):
+        w = weights / w_scale
+        with np.errstate(over="ignore"):  # a true average beyond the float range is inf
+            result = (values / v_scale) @ w / w.sum() * v_scale
     return float(result) if np.ndim(result) == 0 else result
 
 

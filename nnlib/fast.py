@@ -4,8 +4,10 @@ This file is not a lesson. The lessons' code is ``layers.py``, ``model.py``,
 ``loss_layers.py`` and ``train.py``, and that is what runs for any class of yours.
 ``train`` asks ``Trainer.maybe(...)``, which gives a ``Trainer`` only when the model,
 every layer, the loss, the optimiser and the penalty are nnlib's own, judged by method
-identity (``type(layer).backward is Dense.backward``). A subclass that overrides one of
-the methods involved gets None, and ``train`` runs the plain loop, which calls it.
+identity (``type(layer).backward is Dense.backward``) over every method of the class,
+helpers such as ``_check_forward`` included, and by the instance's own attributes (no
+``layer.backward = f`` set on it). Any override gets None, and ``train`` runs the plain
+loop, which calls it. ``train`` checks the arguments before either path runs.
 The numbers are the same either way, to rounding (tests/test_fast.py trains both).
 
 For the lessons' small networks most of an epoch is numpy's overhead per call, not
@@ -25,16 +27,25 @@ arithmetic, so this path makes fewer calls:
 import numpy as np
 
 from .layers import Dense, ReLU, Sigmoid, Tanh
-from .loss_layers import BCEWithLogitsLoss, CrossEntropyLoss, Loss
+from .loss_layers import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, SigmoidMSELoss
 from .losses import reduce
 from .model import MLP
 from .optim import SGD, Adam
 from .regularization import L1, L2
 
 
-def _own(obj, cls, *methods):
-    """Is ``obj`` an instance of ``cls`` whose ``methods`` are all ``cls``'s own?"""
-    return isinstance(obj, cls) and all(getattr(type(obj), m) is getattr(cls, m) for m in methods)
+def _own(obj, *classes):
+    """Is ``obj`` an instance of one of ``classes`` that runs that class's code as it is:
+    every method (helpers included) the class's own, none overridden by a subclass or set
+    on the instance?"""
+    return any(isinstance(obj, cls) and not _overrides(obj, cls) for cls in classes)
+
+
+def _overrides(obj, cls):
+    """The names of ``cls``'s methods that ``obj`` replaces (on its class or itself)."""
+    mine = getattr(obj, "__dict__", {})
+    return [name for name in dir(cls) if not name.startswith("__") and callable(getattr(cls, name))
+            and (name in mine or getattr(type(obj), name) is not getattr(cls, name))]
 
 
 class Trainer:
@@ -43,21 +54,20 @@ class Trainer:
     @classmethod
     def maybe(cls, model, loss, optimizer, regularization, X, y, X_val, y_val):
         """A Trainer if every class involved is nnlib's own and fits together, else None."""
-        if not (_own(model, MLP, "forward", "backward", "parameters")
-                and _own(loss, Loss, "forward", "backward")
-                and (_own(optimizer, SGD, "step") or _own(optimizer, Adam, "step"))
-                and (regularization is None or any(
-                    _own(regularization, k, "penalty", "add_grad", "of", "grad_of") for k in (L1, L2)))):
+        if not (_own(model, MLP)
+                and _own(loss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, SigmoidMSELoss)
+                and _own(optimizer, SGD, Adam)
+                and (regularization is None or _own(regularization, L1, L2))):
             return None
         ops, width = [], X.shape[1]
         for i, layer in enumerate(model.layers):
-            if _own(layer, Dense, "forward", "backward", "parameters"):
+            if _own(layer, Dense):
                 if layer.n_in != width or layer.W.dtype != X.dtype:
                     return None  # the plain path says what does not fit, clearly
                 ops.append(_Dense(layer))
                 width = layer.n_out
             else:
-                kind = next((k for k in (Tanh, Sigmoid, ReLU) if _own(layer, k, "forward", "backward")), None)
+                kind = next((k for k in (Tanh, Sigmoid, ReLU) if _own(layer, k)), None)
                 if kind is None:
                     return None
                 # In place over a Dense output (a buffer of ours), never over the caller's X.
@@ -66,7 +76,8 @@ class Trainer:
 
     def __init__(self, model, ops, loss, optimizer, regularization, X, y, X_val, y_val):
         self.ops, self.optimizer, self.regularization = ops, optimizer, regularization
-        self.flat, self.weights = _pack([op.layer for op in ops if isinstance(op, _Dense)], X.dtype)
+        self.dense, self.dtype = [op.layer for op in ops if isinstance(op, _Dense)], X.dtype
+        self.flat, self.weights = _pack(self.dense, X.dtype)
         # Full-batch training with a validation set: evaluate() runs the layers once over
         # the training and validation examples stacked (``both``, made at its first use),
         # with the weights after the step, and the next step() uses the training rows'
@@ -74,12 +85,20 @@ class Trainer:
         # (see ``_next``).
         self.X, self.X_val, self.both, self.next = X, X_val, None, None
         self.full_batch = False
-        if _own(loss, BCEWithLogitsLoss, "forward", "backward", "targets", "loss_of", "grad_of", "accuracy"):
+        if _own(loss, BCEWithLogitsLoss):
             self.loss = _BCE(loss, y, y_val, X.dtype)
         else:
             self.loss = _CrossEntropy.maybe(loss, y, y_val, ops) or _AnyLoss(loss, y, y_val)
 
     def step(self, X, rows):
+        if not _still_packed(self.dense, self.flat):
+            # A callback set a new W (or b) on a layer: train that one from now on.
+            for i, layer in enumerate(self.dense):
+                for name, shape in (("W", (layer.n_in, layer.n_out)), ("b", (layer.n_out,))):
+                    if np.shape(getattr(layer, name)) != shape:
+                        raise ValueError(f"dense layer {i}'s {name} must keep its shape {shape}, "
+                                         f"got {np.shape(getattr(layer, name))}")
+            self.flat, self.weights = _pack(self.dense, self.dtype)
         self.full_batch = rows is None
         out = self._next() if rows is None else None
         if out is None:
@@ -147,6 +166,15 @@ def _blocks(n):
     if n not in _BLOCKS:
         _BLOCKS[n] = [slice(i, min(i + BLOCK_ROWS, n)) for i in range(0, n, BLOCK_ROWS)]
     return _BLOCKS[n]
+
+
+def _still_packed(dense, flat):
+    """Are the layers' W, b, dW, db still the windows on the flat arrays ``flat``?"""
+    if not dense:
+        return True
+    (_, theta, grad), = flat
+    return all(layer.W.base is theta and layer.b.base is theta and layer.dW.base is grad
+               and layer.db.base is grad for layer in dense)
 
 
 def _pack(dense, dtype):
@@ -377,8 +405,7 @@ class _CrossEntropy:
         """A _CrossEntropy if ``loss`` is nnlib's own CrossEntropyLoss, every method of it
         that train would call unchanged, and the labels fit the model's C outputs; else None
         (then ``_AnyLoss`` runs the loss's own methods, which say what does not fit)."""
-        if not _own(loss, CrossEntropyLoss, "forward", "backward", "targets", "loss_of", "grad_of", "accuracy",
-                    "_logits"):
+        if not _own(loss, CrossEntropyLoss):
             return None
         dense = [op.layer for op in ops if isinstance(op, _Dense)]
         n_classes = dense[-1].n_out if dense else 0

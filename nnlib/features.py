@@ -26,7 +26,7 @@ def make_features(X, features=("x1", "x2")):
       columns is a circle in the plane.
     Returns F (N, len(features)) float64, a new array.
     """
-    X = as_float_array(X, "X", ndim=2)
+    X = as_float_array(X, "X", ndim=2, allow_empty=True)  # no points (an empty validation set): no rows
     if X.shape[1] != 2:
         raise ValueError(f"X must hold points in the plane, shape (N, 2), got {describe(X)}")
     if isinstance(features, str) or not hasattr(features, "__iter__"):
@@ -35,4 +35,4 @@ def make_features(X, features=("x1", "x2")):
     unknown = [f for f in features if f not in FEATURES]
     if unknown or not features or len(set(features)) != len(features):
         raise ValueError(f"features must be distinct names from {list(FEATURES)}, at least one; got {features!r}")
-    return np.column_stack([FEATURES[f](X[:, 0], X[:, 1]) for f in features])
+    return np.column_stack([FEATURES[f](X[:, 0], X[:, 1]) for f in features]).reshape(len(X), len(features))

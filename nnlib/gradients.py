@@ -25,14 +25,14 @@ def numerical_gradient(f, x, h=1e-5):
     """
     if not callable(f):
         raise TypeError(f"f must be a function of x that returns a number, got {type(f).__name__}")
-    if isinstance(h, bool) or not isinstance(h, (int, float, np.floating)) or not 0 < h < np.inf:
-        raise ValueError(f"h must be a positive finite number, got {h!r}")
     if not isinstance(x, np.ndarray):
         x = np.array(x, dtype=np.float64)
-    if not np.issubdtype(x.dtype, np.floating):
+    if x.dtype not in (np.float32, np.float64):
         raise TypeError(
-            f"x must be a float array (a nudge of h={h} would be lost in {x.dtype}), got {describe(x)}"
+            f"x must be a float array of float64 or float32 (a nudge of h would be lost or rounded "
+            f"away in {x.dtype}), got {describe(x)}"
         )
+    h = check_h(h, x.dtype)
     grad = _central_differences(f, x, h)
     if not np.all(np.isfinite(grad)):
         i = tuple(int(k) for k in np.argwhere(~np.isfinite(grad))[0])
@@ -40,6 +40,17 @@ def numerical_gradient(f, x, h=1e-5):
             f"f must return finite numbers, but nudging x{list(i)} by +-{h} gave a gradient of {grad[i]}"
         )
     return grad
+
+
+def check_h(h, dtype=np.float64):
+    """``h`` as a float, if it is a step a central difference in ``dtype`` can use: positive,
+    finite and at least the dtype's epsilon (2.2e-16 for float64). A smaller h is lost when
+    added to any x beyond about 1, and even near 0 leaves only rounding noise in f."""
+    eps = float(np.finfo(dtype).eps)
+    if isinstance(h, bool) or not isinstance(h, (int, float, np.integer, np.floating)) or not eps <= h < np.inf:
+        raise ValueError(f"h must be a positive finite number, got {h!r}; a step such as 1e-5, at least "
+                         f"{eps:.3g} (the {np.dtype(dtype)} epsilon)")
+    return float(h)
 
 
 def _central_differences(f, x, h):
@@ -50,6 +61,9 @@ def _central_differences(f, x, h):
         old = x[i]
         try:
             x[i] = old + h
+            if x[i] == old or old - h == old:
+                raise ValueError(f"h={h} is lost when added to x{list(i)} = {old} in {x.dtype}: "
+                                 "use a larger h (or smaller values)")
             f_plus = _scalar(f(x))
             x[i] = old - h
             f_minus = _scalar(f(x))
@@ -79,7 +93,13 @@ def rel_error(a, b):
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
     if a.size == 0:
         return 0.0
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+    with np.errstate(over="ignore"):
+        diff, total = np.abs(a - b), np.abs(a) + np.abs(b)
+    big = ~np.isfinite(total)  # entries near +-1e308: the same ratio from their halves
+    if big.any():
+        diff[big] = np.abs(a[big] / 2 - b[big] / 2)
+        total[big] = np.abs(a[big]) / 2 + np.abs(b[big]) / 2
+    return float(np.max(diff / np.maximum(1e-8, total)))
 
 
 class GradientCheck(dict):
@@ -144,6 +164,7 @@ def gradient_check(model, X, y, loss, h=1e-4):
             "gradient_check needs float64 parameters, got " + ", ".join(not64)
             + "; build the model with dtype=np.float64"
         )
+    h = check_h(h)
     X = np.array(X, dtype=np.float64)
 
     def forward_backward():
@@ -176,6 +197,11 @@ def gradient_check(model, X, y, loss, h=1e-4):
                 result.skipped[name] = int(np.sum(~smooth))
     finally:
         forward_backward()  # leave caches and grads as they were, not at the last nudge
+    if sum(result.skipped.values()) == sum(array.size for _, array in targets):
+        raise ValueError(
+            f"gradient_check compared nothing: every entry of {', '.join(result)} was skipped, as each nudge "
+            "moved a ReLU input across its kink at 0; check at other inputs X (away from 0) or other weights"
+        )
     return result
 
 

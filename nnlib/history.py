@@ -3,6 +3,8 @@
 Shapes: one entry per epoch.
 """
 
+import os
+import sys
 import warnings
 
 import numpy as np
@@ -12,7 +14,7 @@ class TrainingDiverged(RuntimeWarning):
     """Warned when the loss becomes non-finite or runs away and training stops."""
 
 
-# Divergence is judged against the first epoch's loss, "where training started".
+# Divergence is judged against the loss before any step, "where training started".
 # Over a sweep of data sets, activations, losses, optimisers and learning rates, runs
 # that learned never went above 3 times their start, while too-large steps jumped far
 # higher. A loss this many times its start is a blow-up, even if it comes back down.
@@ -32,6 +34,9 @@ class History:
       the loss includes the penalty of a regularization, which ``penalty`` holds alone.
     - val_loss, val_accuracy: the same on the validation set, when one was given.
     - epochs_run, diverged (bool), diverged_epoch (1-based, or None), message, seconds.
+    - initial_loss: the training loss before any step (the divergence rule's start).
+    - cut_short: None, or the number of examples the last epoch ran before ``train``'s
+      ``max_seconds`` ran out (its loss and accuracy are over those).
 
     Lists hold only finite numbers: a diverged run stops before its bad epoch is
     recorded, so every list can go straight to a plot.
@@ -40,6 +45,8 @@ class History:
     def __init__(self):
         self.loss, self.accuracy, self.val_loss, self.val_accuracy = [], [], [], []
         self.penalty = []
+        self.initial_loss = None
+        self.cut_short = None
         self.diverged = False
         self.diverged_epoch = None
         self.message = ""
@@ -64,6 +71,8 @@ class History:
             parts.append(f"val loss {self.val_loss[-1]:.4f}")
         if self.val_accuracy:
             parts.append(f"val accuracy {self.val_accuracy[-1]:.1%}")
+        if self.cut_short:
+            parts.append(f"the last epoch cut short after {self.cut_short} examples")
         return ", ".join(parts)
 
     def __repr__(self):
@@ -73,17 +82,18 @@ class History:
 class _DivergenceWatch:
     """Applies the divergence rule to one epoch's losses; returns what went wrong, or ""."""
 
-    def __init__(self, earlier=()):
-        # Continuing a history: judge against its first epoch, as if it had never paused.
-        self.start = max(earlier[0], np.finfo(float).tiny) if earlier else None
-        self.recent = list(earlier[1:])[1 - STALL_EPOCHS:] if earlier else []
+    def __init__(self, earlier=(), start=None):
+        # The start: the loss before any step (continuing a history, the one before its
+        # first step, as if it had never paused).
+        start = earlier[0] if start is None and earlier else start
+        self.start = None if start is None else max(start, np.finfo(float).tiny)
+        self.recent = list(earlier)[-(STALL_EPOCHS - 1):] if earlier else []
 
     def check(self, value, val_value):
         if value is None or val_value is None:
             return "the loss became inf or nan"
         if self.start is None:
             self.start = max(value, np.finfo(float).tiny)
-            return ""
         if value > BLOWUP_FACTOR * self.start:
             return f"the loss jumped from {self.start:.3g} to {value:.3g}"
         self.recent = self.recent[1 - STALL_EPOCHS:] + [value]
@@ -107,4 +117,14 @@ def diverged(history, epoch, problem, optimizer):
     lr = getattr(optimizer, "lr", None)
     now = f" (now {lr:g})" if lr is not None else ""
     history.message = f"diverged at epoch {epoch}: {problem}; lower the learning rate{now}"
-    warnings.warn(history.message, TrainingDiverged, stacklevel=4)
+    warnings.warn(history.message, TrainingDiverged, stacklevel=_outside_nnlib())
+
+
+def _outside_nnlib():
+    """The ``stacklevel`` of the first caller outside this package (the learner's cell,
+    not ``train`` nor IPython's frames above the cell): 1 is the function that warns."""
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    level, frame = 2, sys._getframe(2)  # 2: the caller of ``diverged``
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        level, frame = level + 1, frame.f_back
+    return level

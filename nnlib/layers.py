@@ -19,6 +19,18 @@ from .activations import sigmoid
 from .validation import as_float_array, check_int, describe
 
 INITS = ("xavier", "he", "zeros")
+DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+
+
+def check_dtype(dtype):
+    """``dtype`` as a numpy dtype, if it is one a layer's weights may have (float64, float32)."""
+    try:
+        d = np.dtype(dtype)
+    except TypeError:
+        d = None
+    if d is None or d not in DTYPES:  # (a dtype equals None: numpy reads None as float64)
+        raise TypeError(f"dtype must be np.float64 or np.float32, got {dtype!r}")
+    return d
 
 
 class Layer:
@@ -65,6 +77,7 @@ class Dense(Layer):
         if init not in INITS:
             raise ValueError(f"init must be one of {INITS}, got {init!r}")
         self.init = init
+        dtype = check_dtype(dtype)
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         if init == "xavier":
             # Keeps the variance of the outputs near that of the inputs, forward and back.

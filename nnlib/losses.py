@@ -9,7 +9,7 @@ tests compare with numerical gradients.
 
 import numpy as np
 
-from .validation import as_float_array, as_labels, check_same_shape
+from .validation import as_float_array, as_labels, check_int, check_same_shape
 from .activations import log_softmax, sigmoid, softmax
 
 # PyTorch's binary_cross_entropy clamps each log at -100, so p = 0 or p = 1 gives a
@@ -35,6 +35,8 @@ def reduce(losses, reduction):
     if reduction == "sum":
         return float(np.sum(losses))
     scale = np.max(np.abs(losses))
+    if np.isinf(scale):  # a loss that overflowed: the mean overflows too (inf, never inf / inf)
+        return float(np.sum(losses))
     if scale <= np.finfo(losses.dtype).max / 2:  # then no partial sum of losses / N can overflow
         return float(np.sum(losses / losses.size))
     return float(np.sum(losses / scale) / losses.size * scale)
@@ -48,10 +50,24 @@ def _pair(pred, target, names=("pred", "target")):
 
 
 def mse_loss(pred, target, reduction="mean"):
-    """Mean squared error ``mean((pred - target)**2)``; any equal shapes."""
+    """Mean squared error ``mean((pred - target)**2)``; any equal shapes.
+
+    A difference or square that overflows its dtype (float32 differences of 1e20) is
+    worked again in float64 and divided by the largest difference before squaring, so
+    the mean is finite wherever the true one is, and inf (never nan) where it is not.
+    """
     check_reduction(reduction)
     pred, target = _pair(pred, target)
-    return reduce((pred - target) ** 2, reduction)
+    with np.errstate(over="ignore"):
+        squares = (pred - target) ** 2
+    if reduction == "none" or np.all(np.isfinite(squares)):
+        return reduce(squares, reduction)
+    # Halves, in float64: finite for any finite inputs; the factor 4 comes back at the end.
+    half = pred.astype(np.float64) / 2 - target.astype(np.float64) / 2
+    scale = np.max(np.abs(half))
+    total = np.sum((half / scale) ** 2) / (half.size if reduction == "mean" else 1)
+    with np.errstate(over="ignore"):
+        return float(total * scale * scale * 4)
 
 
 def mse_loss_grad(pred, target):
@@ -153,6 +169,7 @@ def cross_entropy_grad(logits, y):
 
 def one_hot(y, n_classes):
     """One-hot rows (N, C) from index labels (N,): ``one_hot([2, 0], 3)`` is [[0,0,1],[1,0,0]]."""
+    n_classes = check_int(n_classes, "n_classes", minimum=1)
     y = as_labels(y, "y", n_classes)
     out = np.zeros((len(y), n_classes))
     out[np.arange(len(y)), y] = 1.0

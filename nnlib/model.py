@@ -6,7 +6,7 @@ Shapes: N examples, D inputs, C outputs (logits).
 import numpy as np
 
 from .activations import sigmoid, softmax
-from .layers import ACTIVATIONS, Dense
+from .layers import ACTIVATIONS, Dense, check_dtype
 from .validation import as_float_array, check_int, describe
 
 
@@ -44,12 +44,12 @@ class MLP:
         if len(sizes) < 2:
             raise ValueError(f"sizes needs at least an input and an output size, like [2, 1]; got {sizes}")
         self.sizes = [check_int(s, f"sizes[{i}]", minimum=1) for i, s in enumerate(sizes)]
-        if activation not in ACTIVATIONS:
+        if not isinstance(activation, str) or activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
         self.activation = activation
         self.init = init or ("he" if activation == "relu" else "xavier")
         self.seed = check_int(seed, "seed", minimum=0)
-        self.dtype = np.dtype(dtype)
+        self.dtype = check_dtype(dtype)
         self.layers = []
         for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
             rng = np.random.default_rng([seed, i])
@@ -78,8 +78,9 @@ class MLP:
     def forward(self, X):
         """- X: (N, D). Returns logits (N, C): the layers applied in turn.
 
-        A model whose weights are not finite (left so by a run that diverged) gives
-        logits of nan: the layers would refuse the nan passed between them.
+        A model whose weights are not finite (left so by a run that diverged), or whose
+        layer outputs overflow (weights near 1e308), gives logits of nan: the layers after
+        would refuse the inf or nan passed to them, and blame their input.
         """
         X = as_float_array(X, "X", ndim=2, dtype=self.dtype)
         if self.sizes is not None and X.shape[1] != self.sizes[0]:
@@ -87,8 +88,14 @@ class MLP:
         if self.sizes is not None and not all(np.isfinite(p).all() for _, p, _ in self.parameters()):
             self.logits_shape = None
             return np.full((len(X), self.sizes[-1]), np.nan, dtype=self.dtype)
-        for layer in self.layers:
-            X = layer.forward(X)
+        n = len(X)
+        for i, layer in enumerate(self.layers):
+            with np.errstate(over="ignore", invalid="ignore"):  # overflow is handled just below
+                X = layer.forward(X)
+            if i < len(self.layers) - 1 and not np.all(np.isfinite(X)):
+                self.logits_shape = None
+                width = self.sizes[-1] if self.sizes is not None else 1
+                return np.full((n, width), np.nan, dtype=self.dtype)
         self.logits_shape = np.shape(X)
         return X
 

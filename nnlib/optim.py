@@ -54,6 +54,8 @@ class Adam:
         self.beta1 = _decay(beta1, "beta1")
         self.beta2 = _decay(beta2, "beta2")
         self.eps = check_number(eps, "eps", low=0.0)
+        if self.eps == 0.0:  # a weight whose gradient has always been 0 would step by 0 / 0
+            raise ValueError("eps must be positive (it keeps the step finite where the gradient is 0), got 0")
         self.reset()
 
     def reset(self):

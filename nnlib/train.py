@@ -10,11 +10,11 @@ import numpy as np
 from . import fast
 from .history import History, _DivergenceWatch, diverged
 from .regularization import Penalty
-from .validation import as_float_array, check_int, describe
+from .validation import as_float_array, check_int, check_number, describe
 
 
 def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callback=None,
-          X_val=None, y_val=None, regularization=None, history=None):
+          X_val=None, y_val=None, regularization=None, history=None, max_seconds=None):
     """Train ``model`` in place and return a ``History``.
 
     - model: has ``forward``, ``backward`` and ``parameters()`` (an ``MLP``, a ``Dense``).
@@ -33,6 +33,9 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
       gradient to the weights' gradients before every step.
     - history: a ``History`` to continue (training goes on from the model's current
       weights, epochs are numbered after its last one), e.g. one epoch at a time.
+    - max_seconds: None, or stop once this many seconds have passed, checked after every
+      batch: an epoch cut short is recorded over the examples it ran
+      (``history.cut_short`` says how many) and ends the training.
 
     Every batch is lesson 5's loop: ``out = model.forward(X)``, ``loss.forward(out, y)``,
     ``model.backward(loss.backward())``, ``optimizer.step(model.parameters())``. The
@@ -43,11 +46,20 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
 
     Divergence: training stops, ``history.diverged`` is set and a ``TrainingDiverged``
     warning names the epoch and suggests a lower learning rate when the loss (training
-    or validation) is not finite, when it exceeds ``BLOWUP_FACTOR`` (10) times the first
-    epoch's loss, or when its mean over ``STALL_EPOCHS`` (10) epochs, or its last value,
-    is above ``STALL_FACTOR`` (2) times that. The model keeps the
+    or validation) is not finite, when it exceeds ``BLOWUP_FACTOR`` (10) times the loss
+    before training (``history.initial_loss``, measured before any step), or when its
+    mean over ``STALL_EPOCHS`` (10) epochs, or its last value, is above ``STALL_FACTOR``
+    (2) times that. The model keeps the
     weights it had when training stopped; after a non-finite loss they may be inf or nan.
     """
+    for name, obj, methods, wanted in (
+            ("model", model, ("forward", "backward", "parameters"), "an MLP or a layer"),
+            ("loss", loss, ("forward", "backward"), "a loss layer such as nnlib.BCEWithLogitsLoss()"),
+            ("optimizer", optimizer, ("step",), "nnlib.SGD(lr) or nnlib.Adam(lr)")):
+        missing = [m for m in methods if not callable(getattr(obj, m, None))]
+        if missing:
+            raise TypeError(f"{name} must be {wanted}, with {', '.join(m + '()' for m in methods)}; "
+                            f"got {type(obj).__name__} {obj!r:.60}, which has no {missing[0]}()")
     X = as_float_array(X, "X", ndim=2, dtype=getattr(model, "dtype", None))
     y = np.asarray(y)
     if y.ndim == 0 or len(y) != len(X):
@@ -60,14 +72,19 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
         raise TypeError(f"callback must be a function (epoch, history, model), got {type(callback).__name__}")
     if (X_val is None) != (y_val is None):
         raise ValueError("give both X_val and y_val, or neither")
-    has_val = X_val is not None and np.size(X_val) > 0
+    has_val = X_val is not None
     if has_val:
+        if np.size(X_val) == 0:
+            raise ValueError(f"X_val must not be empty, got {describe(X_val)}; pass X_val=None and "
+                             "y_val=None for no validation set")
         X_val = as_float_array(X_val, "X_val", ndim=2, dtype=X.dtype)
         if X_val.shape[1] != X.shape[1]:
             raise ValueError(f"X_val must have the {X.shape[1]} features (columns) of X, got {describe(X_val)}")
         y_val = np.asarray(y_val)
         if y_val.ndim == 0 or len(y_val) != len(X_val):
             raise ValueError(f"y_val must have one entry per example in X_val ({len(X_val)}), got {describe(y_val)}")
+    if max_seconds is not None:
+        max_seconds = check_number(max_seconds, "max_seconds", low=0.0)
     if regularization is not None and not isinstance(regularization, Penalty):
         raise TypeError(f"regularization must be None, nnlib.L1(rate) or nnlib.L2(rate), got {regularization!r}")
     if history is None:
@@ -76,8 +93,19 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
         raise TypeError(f"history must be a History to continue (or None), got {type(history).__name__}")
     elif history.diverged:
         raise ValueError(f"history must not have diverged to be continued, got one that did: {history.message}")
+    # The loss before any step: where training starts, for the divergence rule. Measured
+    # with the model's and the loss's own forward, on both paths, so that whatever they
+    # refuse (labels the loss cannot take, a validation set of the wrong kind) is refused
+    # the same way whichever path runs the epochs.
+    with np.errstate(over="ignore", invalid="ignore"):
+        start_loss = _start_loss(model, loss, regularization, X, y)
+        if has_val:
+            _start_loss(model, loss, None, X_val, y_val)
+    if history.initial_loss is None:
+        history.initial_loss = start_loss
+    history.cut_short = None
     rng = np.random.default_rng(seed)
-    watch = _DivergenceWatch(history.loss)
+    watch = _DivergenceWatch(history.loss, history.initial_loss)
     step = (fast.Trainer.maybe(model, loss, optimizer, regularization, X, y, X_val, y_val)
             or _PlainTrainer(model, loss, optimizer, regularization, y, y_val))
     start = time.perf_counter()
@@ -88,7 +116,7 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
         else:
             order = rng.permutation(n)
             batches = [(X[rows], rows) for rows in (order[i:i + batch_size] for i in range(0, n, batch_size))]
-        total, penalty, correct = 0.0, 0.0, 0
+        total, penalty, correct, seen = 0.0, 0.0, 0, 0
         # A too-large step blows the weights up to inf or nan: let numpy carry on quietly
         # here and report it as divergence, with a clear message, instead of warnings.
         with np.errstate(over="ignore", invalid="ignore"):
@@ -101,8 +129,12 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
                 total += value * len(Xb)
                 penalty += batch_penalty * len(Xb)
                 correct = None if right is None else correct + right
-            else:
-                value = total / n
+                seen += len(Xb)
+                if max_seconds is not None and seen < n and time.perf_counter() - start > max_seconds:
+                    history.cut_short = seen
+                    break
+            if value is not None:
+                value = total / seen
             val_value = val_right = None
             if value is not None and has_val:
                 val_value, val_right = step.evaluate(X_val) or (None, None)
@@ -111,14 +143,14 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
             diverged(history, epoch, problem, optimizer)
             break
         history.loss.append(float(value))
-        history.penalty.append(penalty / n)
+        history.penalty.append(penalty / seen)
         if correct is not None:
-            history.accuracy.append(correct / n)
+            history.accuracy.append(correct / seen)
         if has_val:
             history.val_loss.append(float(val_value))
             if val_right is not None:
                 history.val_accuracy.append(val_right / len(X_val))
-        if callback is not None and callback(epoch, history, model) is False:
+        if callback is not None and callback(epoch, history, model) is False or history.cut_short:
             break
     if not history.diverged and watch.ends_high():
         diverged(history, history.epochs_run, watch.ends_high(), optimizer)
@@ -126,6 +158,18 @@ def train(model, X, y, loss, optimizer, epochs, batch_size=None, seed=0, callbac
     if not history.diverged:
         history.message = history.summary()
     return history
+
+
+def _start_loss(model, loss, regularization, X, y):
+    """The loss (with the penalty) of ``model`` on X, y as it is now; None if not finite
+    (then the first epoch reports it)."""
+    out = model.forward(X)
+    if not np.all(np.isfinite(out)):  # weights left non-finite or too large: the first epoch says so
+        return None
+    value = loss.forward(out, y)
+    if regularization is not None:
+        value += regularization.penalty(model.parameters())
+    return float(value) if np.isfinite(value) else None
 
 
 class _PlainTrainer:

@@ -16,10 +16,16 @@ def hidden_layer_outputs(model, X):
 
     - model: an ``MLP``; a hidden layer's output is what a layer other than a Dense
       (an activation) gives.
+    Once a layer's output is not finite (weights that overflow it), the layers after
+    it are not run (they would refuse it): their outputs are nan.
     """
     out, outputs = X, []
     for layer in model.layers[:-1]:
-        out = layer.forward(out)
+        if np.all(np.isfinite(out)):
+            with np.errstate(over="ignore", invalid="ignore"):
+                out = layer.forward(out)
+        else:
+            out = np.full((len(X), layer.n_out if isinstance(layer, Dense) else out.shape[1]), np.nan)
         if not isinstance(layer, Dense):
             outputs.append(out)
     return outputs

@@ -93,6 +93,11 @@ def check_int(value, name, *, minimum=None, maximum=None):
 def check_number(value, name, *, low=None, high=None):
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    try:
+        value = float(value)
+    except OverflowError:  # an int such as 10**400, beyond the largest float
+        raise ValueError(f"{name} must be a finite number, got an int of {len(str(abs(value)))} digits, "
+                         f"beyond the largest float ({np.finfo(float).max:.4g})") from None
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     if low is not None and high is not None and not low <= value <= high:

@@ -379,3 +379,46 @@ def test_confusion_matrix_counts_by_hand():
     np.testing.assert_array_equal(counts, [[1, 0, 0], [0, 1, 1], [0, 0, 2]])
     with pytest.raises(ValueError, match=r"y_pred must hold labels in range\(3\)"):
         nnlib.confusion_matrix([0, 1], [0, 3], 3)
+
+
+# -- finite in, finite out; sensible classes ---------------------------------------------------
+
+
+def test_standardize_near_the_float_limit_gives_the_standard_scores():
+    X_std, mean, std = nnlib.standardize([[1e308], [-1e308]])
+    np.testing.assert_allclose(X_std, [[1.0], [-1.0]])
+    assert mean[0] == 0.0 and std[0] == pytest.approx(1e308)
+    X_std, mean, std = nnlib.standardize([[1.7e308, 1.0], [1.7e308, 2.0], [-1.7e308, 3.0]])
+    assert np.all(np.isfinite(X_std)) and np.all(np.isfinite(mean)) and np.all(np.isfinite(std))
+    np.testing.assert_allclose(X_std[:, 1], nnlib.standardize([[1.0], [2.0], [3.0]])[0][:, 0])
+    np.testing.assert_allclose(X_std.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(X_std.std(axis=0), 1, rtol=1e-12)
+
+
+@pytest.mark.parametrize("classes", [2.0, "3", None])
+def test_confusion_matrix_names_a_number_of_classes_that_is_not_an_int(classes):
+    with pytest.raises(TypeError, match=f"classes must be an int, got {type(classes).__name__}"):
+        nnlib.confusion_matrix([0, 1], [0, 1], classes)
+
+
+def test_a_spiral_with_more_arms_than_points_puts_one_point_on_each_of_the_first_arms():
+    X, y = nnlib.make_spiral(10, classes=50)
+    assert sorted(y) == list(range(10)) and X.shape == (10, 2)
+    X, y = nnlib.make_spiral(10, classes=10 ** 7)  # does not loop over ten million empty arms
+    assert sorted(y) == list(range(10))
+    _, y = nnlib.make_spiral(12, classes=5)  # enough points: every arm, the last takes the rest
+    assert np.bincount(y).tolist() == [2, 2, 2, 2, 4]
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+
+@given(X=hnp.arrays(np.float64, (5, 1), elements=st.floats(-1.0, 1.0)), k=st.integers(0, 307))
+def test_standardize_does_not_change_under_scaling_up_to_the_float_limit(X, k):
+    # (filterwarnings turns an overflow warning into a failure)
+    small, _, _ = nnlib.standardize(X)
+    big, mean, std = nnlib.standardize(X * 10.0 ** k)
+    assert np.all(np.isfinite(big)) and np.all(np.isfinite(mean)) and np.all(std > 0)
+    np.testing.assert_allclose(big, small, rtol=1e-6, atol=1e-6)

@@ -91,3 +91,36 @@ def test_cosine_similarity_bad_input():
         nnlib.cosine_similarity([1.0, 2.0], [[1.0, 2.0]])
     with pytest.raises(TypeError, match=r"a must hold real numbers, got an array of dtype <U"):
         nnlib.cosine_similarity(["x", "y"], [1.0, 2.0])
+
+
+# -- finite in, finite out ---------------------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+
+def test_weighted_average_near_the_float_limit_is_finite():
+    assert nnlib.weighted_average([1e308, 1e308], [1, 1]) == pytest.approx(1e308)
+    assert nnlib.weighted_average([1, 1], [1e308, 1e308]) == pytest.approx(1.0)
+    assert nnlib.weighted_average([1.0, 3.0], [1e308, 1e308]) == pytest.approx(2.0)
+    assert nnlib.weighted_average([1.7e308, -1.7e308], [1.0, -0.5]) == np.inf  # 5.1e308: overflows, not nan
+    with pytest.raises(ValueError, match="weights must not sum to 0"):
+        nnlib.weighted_average([1, 2, 3, 4], [1e308, 1e308, -1e308, -1e308])
+
+
+finite = st.floats(-1e308, 1e308, allow_nan=False)
+
+
+@given(values=hnp.arrays(np.float64, 3, elements=finite), weights=hnp.arrays(np.float64, 3, elements=finite))
+def test_weighted_average_is_never_nan_and_matches_the_scaled_sum(values, weights):
+    s = max(np.abs(weights).max(), 1e-300)
+    w = weights / s
+    if w.sum() == 0 or abs(w.sum()) < 1e-12:
+        return  # the weights (nearly) cancel: refused, or the average is not well defined
+    result = nnlib.weighted_average(values, weights)
+    v = max(np.abs(values).max(), 1e-300)
+    expected = (values / v) @ w / w.sum()
+    assert not np.isnan(result)
+    if abs(expected) * v < 1e307:
+        assert result == pytest.approx(expected * v, rel=1e-6, abs=1e-300 + 1e-9 * v)

@@ -223,7 +223,8 @@ def test_train_calls_an_mlp_subclass_backward_and_a_loss_subclass_forward():
     X, y = data("binary", n=60)
     X_val, y_val = data("binary", n=20, seed=1)
     nnlib.train(MyMLP([2, 3, 1]), X, y, MyLoss(), nnlib.SGD(0.1), 4, batch_size=25, X_val=X_val, y_val=y_val)
-    assert calls == {"backward": 4 * 3, "loss": 4 * (3 + 1)}  # 3 batches + a validation pass an epoch
+    # 3 batches + a validation pass an epoch, and the loss before training on both sets
+    assert calls == {"backward": 4 * 3, "loss": 4 * (3 + 1) + 2}
 
 
 def test_a_layer_written_from_scratch_trains_inside_an_mlp():
@@ -315,7 +316,7 @@ def test_cross_entropy_runs_fast_for_nnlibs_own_loss_only():
 
     def loss_path(loss):
         trainer = fast.Trainer.maybe(nnlib.MLP([2, 4, 3], activation="relu"), loss, nnlib.Adam(), None, X, y, X, y)
-        return type(trainer.loss).__name__
+        return "the plain loop" if trainer is None else type(trainer.loss).__name__
 
     class MyGrad(nnlib.CrossEntropyLoss):
         def grad_of(self, z, y):
@@ -331,7 +332,7 @@ def test_cross_entropy_runs_fast_for_nnlibs_own_loss_only():
 
     assert loss_path(nnlib.CrossEntropyLoss()) == "_CrossEntropy"
     for overridden in (MyGrad(), MyLoss(), MyAccuracy()):
-        assert loss_path(overridden) == "_AnyLoss", type(overridden).__name__
+        assert loss_path(overridden) == "the plain loop", type(overridden).__name__
 
 
 def test_a_cross_entropy_subclass_gradient_is_what_trains():
@@ -385,3 +386,150 @@ def test_digits_with_mini_batches_and_adam_give_the_plain_numbers():
         np.testing.assert_allclose(getattr(fast_h, key), getattr(plain_h, key), rtol=1e-11, atol=1e-13, err_msg=key)
     for p, q in zip(fast_model.get_weights(), plain_model.get_weights()):
         np.testing.assert_allclose(p, q, rtol=1e-10, atol=1e-12)
+
+
+# -- the path is chosen by what will run; both paths refuse the same input ------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+class PlainSGD(nnlib.SGD):
+    """SGD with its own step (the same maths): train runs the plain loop for it."""
+
+    def step(self, parameters):
+        return super().step(parameters)
+
+
+def binary(n=40, seed=0):
+    return nnlib.make_circle(n, seed=seed)
+
+
+def bad_inputs():
+    """(name, model, X, y, loss, keyword arguments) that train must refuse."""
+    X, y = binary()
+    X_val, y_val = binary(10, seed=1)
+    return [
+        ("two logits for binary labels", nnlib.MLP([2, 4, 2]), X, y, nnlib.BCEWithLogitsLoss(), {}),
+        ("empty X_val", nnlib.MLP([2, 4, 1]), X, y, nnlib.BCEWithLogitsLoss(),
+         dict(X_val=np.zeros((0, 2)), y_val=np.zeros(0))),
+        ("X_val of other columns", nnlib.MLP([2, 4, 1]), X, y, nnlib.BCEWithLogitsLoss(),
+         dict(X_val=np.zeros((3, 3)), y_val=[0, 1, 0])),
+        ("y_val labels out of range", nnlib.MLP([2, 4, 1]), X, y, nnlib.BCEWithLogitsLoss(),
+         dict(X_val=X_val, y_val=y_val + 2)),
+        ("labels out of range", nnlib.MLP([2, 4, 3]), X, y + 3, nnlib.CrossEntropyLoss(), {}),
+        ("one-hot labels", nnlib.MLP([2, 4, 2]), X, np.eye(2)[y], nnlib.CrossEntropyLoss(), {}),
+        ("X of other columns", nnlib.MLP([3, 4, 1]), X, y, nnlib.BCEWithLogitsLoss(), {}),
+        ("y of another length", nnlib.MLP([2, 4, 1]), X, y[:-1], nnlib.BCEWithLogitsLoss(), {}),
+        ("nan in X", nnlib.MLP([2, 4, 1]), np.where(X > 0.9, np.nan, X), y, nnlib.BCEWithLogitsLoss(), {}),
+        ("float targets for classes", nnlib.MLP([2, 4, 1]), X, y + 0.5, nnlib.BCEWithLogitsLoss(), {}),
+    ]
+
+
+@pytest.mark.parametrize("case", range(len(bad_inputs())), ids=[c[0] for c in bad_inputs()])
+def test_both_paths_refuse_every_bad_input_with_the_same_error(case):
+    errors = []
+    for optimizer in (nnlib.SGD(0.1), PlainSGD(0.1)):
+        name, model, X, y, loss, kwargs = bad_inputs()[case]
+        with pytest.raises((ValueError, TypeError)) as caught:
+            nnlib.train(model, X, y, loss, optimizer, 3, **kwargs)
+        errors.append((type(caught.value), str(caught.value)))
+    assert errors[0] == errors[1]
+
+
+def test_mlp_with_two_outputs_and_binary_cross_entropy_is_refused_not_trained_to_103_percent():
+    X, y = binary()
+    with pytest.raises(ValueError, match=r"logits must have one column for binary labels, got shape \(40, 2\)"):
+        nnlib.train(nnlib.MLP([2, 4, 2]), X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 3)
+
+
+def frozen_backward(layer):
+    """A backward that passes the gradient on but leaves the layer's weights still (dW = db = 0)."""
+    def backward(dout):
+        dX = nnlib.Dense.backward(layer, dout)
+        layer.dW, layer.db = np.zeros_like(layer.W), np.zeros_like(layer.b)
+        return dX
+    return backward
+
+
+def test_a_backward_set_on_an_instance_is_what_runs():
+    X, y = binary()
+    model = nnlib.MLP([2, 4, 1])
+    first = model.layers[0]
+    first.backward = frozen_backward(first)
+    before = first.W.copy()
+    nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.5), 5)
+    assert np.array_equal(first.W, before)  # frozen by its own backward (it moved 0.53 on the fast path)
+    assert not np.array_equal(model.layers[2].W, nnlib.MLP([2, 4, 1]).layers[2].W)
+
+
+def test_a_forward_set_on_the_model_instance_is_what_runs():
+    X, y = binary()
+    model, calls = nnlib.MLP([2, 4, 1]), []
+    model.forward = lambda X: calls.append(len(X)) or nnlib.MLP.forward(model, X)
+    nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 3, batch_size=20)
+    assert calls == [40] + [20, 20] * 3  # the loss before training, then every batch
+
+
+def test_a_helper_method_overridden_in_a_subclass_is_what_runs():
+    calls = []
+
+    class Checked(nnlib.Dense):
+        def _check_forward(self, X):
+            calls.append(len(X))
+            return super()._check_forward(X)
+
+    X, y = binary()
+    model = nnlib.MLP(layers=[Checked(2, 4), nnlib.Tanh(), nnlib.Dense(4, 1)])
+    assert fast.Trainer.maybe(model, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), None, X, y, None, None) is None
+    nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 2)
+    assert calls == [40, 40, 40]
+
+
+def parts(n_layers=3):
+    """Fresh nnlib objects of every kind train uses, by role."""
+    model = nnlib.MLP([2, 4, 4, 1], activation="relu")
+    return {"model": model, "layer": model.layers[n_layers % len(model.layers)], "loss": nnlib.BCEWithLogitsLoss(),
+            "optimizer": nnlib.Adam(0.01), "regularization": nnlib.L2(0.01)}
+
+
+def method_names(obj):
+    return sorted(n for n in dir(type(obj)) if not n.startswith("__") and callable(getattr(type(obj), n)))
+
+
+@settings(max_examples=60)
+@given(role=st.sampled_from(["model", "layer", "loss", "optimizer", "regularization"]),
+       which=st.integers(0, 100), layer=st.integers(0, 4), on_instance=st.booleans())
+def test_any_override_of_any_method_means_the_plain_path(role, which, layer, on_instance):
+    p = parts(layer)
+    obj = p[role]
+    name = method_names(obj)[which % len(method_names(obj))]
+    original = getattr(obj, name)
+    if on_instance:
+        setattr(obj, name, lambda *a, **k: original(*a, **k))
+    else:
+        obj.__class__ = type("Mine", (type(obj),), {name: lambda self, *a, **k: getattr(super(type(self), self), name)(*a, **k)})
+    X, y = binary()
+    X = X.astype(p["model"].dtype)
+    assert fast.Trainer.maybe(p["model"], p["loss"], p["optimizer"], p["regularization"], X, y, None, None) is None
+    q = parts(layer)  # and without the override, the fast path
+    assert fast.Trainer.maybe(q["model"], q["loss"], q["optimizer"], q["regularization"], X, y, None, None) is not None
+
+
+@pytest.mark.parametrize("batch_size", [None, 10])
+def test_a_callback_that_replaces_W_keeps_training_the_new_array(batch_size):
+    X, y = binary()
+    runs = []
+    for optimizer in (nnlib.SGD(0.2), PlainSGD(0.2)):
+        model, replaced = nnlib.MLP([2, 4, 1]), {}
+
+        def callback(epoch, history, model):
+            if epoch == 2:
+                replaced["W"] = model.layers[0].W = model.layers[0].W * 0.5
+                replaced["at"] = replaced["W"].copy()
+
+        nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), optimizer, 6, batch_size=batch_size, callback=callback)
+        assert np.abs(model.layers[0].W - replaced["at"]).max() > 1e-3  # it went on training
+        runs.append(model.get_weights())
+    for fast_w, plain_w in zip(*runs):
+        np.testing.assert_allclose(fast_w, plain_w, rtol=1e-9, atol=1e-12)

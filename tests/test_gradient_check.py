@@ -155,3 +155,22 @@ def test_gradient_check_wants_a_model_and_a_loss_layer():
 def test_gradient_check_passes_on_input_errors_from_the_model():
     with pytest.raises(ValueError, match=r"X must have 2 features \(columns\), got shape \(2, 3\)"):
         nnlib.gradient_check(nnlib.MLP([2, 1]), np.ones((2, 3)), [0, 1], nnlib.BCEWithLogitsLoss())
+
+
+# -- a check that compares nothing fails; nonsensical steps are refused ---------------------------
+
+
+def test_a_relu_checked_at_zero_skips_everything_and_says_so_instead_of_passing():
+    class WrongReLU(nnlib.ReLU):
+        def backward(self, dout):
+            return 3.0 * super().backward(dout)  # wrong: would pass if nothing were compared
+
+    with pytest.raises(ValueError, match=r"gradient_check compared nothing: every entry of dX was skipped"):
+        nnlib.gradient_check(WrongReLU(), np.zeros((3, 2)), np.zeros((3, 2)), nnlib.MSELoss())
+
+
+@pytest.mark.parametrize("h", [0, -1, 1e-300, float("nan")])
+def test_gradient_check_refuses_a_nonsensical_step(h):
+    X = np.random.default_rng(0).normal(size=(4, 2))
+    with pytest.raises(ValueError, match="h must be a positive finite number"):
+        nnlib.gradient_check(nnlib.MLP([2, 3, 1]), X, [0, 1, 1, 0], nnlib.BCEWithLogitsLoss(), h=h)

@@ -399,3 +399,48 @@ def test_unknown_reduction_is_rejected():
 def test_non_numeric_predictions_are_a_type_error():
     with pytest.raises(TypeError, match=r"pred must hold real numbers, got an array of dtype bool"):
         nnlib.mse_loss([True, False], [1.0, 0.0])
+
+
+# -- finite in, finite out; the number of classes named -----------------------------------------
+
+
+def test_mse_of_float32_values_whose_square_overflows_is_the_true_mean():
+    assert nnlib.mse_loss(np.float32([1e20]), np.float32([0])) == pytest.approx(1e40, rel=1e-6)
+    assert nnlib.mse_loss(np.float32([1e20, 0]), np.float32([0, 0]), reduction="sum") == pytest.approx(1e40, rel=1e-6)
+    assert nnlib.mse_loss([1e308], [-1e308]) == np.inf  # 4e616 overflows: inf, never nan
+    assert nnlib.mse_loss([1e200, 1.0], [0.0, 0.0]) == np.inf
+
+
+F32 = st.floats(width=32, allow_nan=False, allow_infinity=False)
+
+
+@given(pred=hnp.arrays(np.float32, 4, elements=F32), target=hnp.arrays(np.float32, 4, elements=F32))
+def test_mse_of_any_finite_float32_values_is_its_float64_value(pred, target):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value = nnlib.mse_loss(pred, target)
+    exact = np.mean((pred.astype(np.float64) - target.astype(np.float64)) ** 2)
+    assert np.isfinite(value)
+    assert value == pytest.approx(exact, rel=1e-5, abs=1e-30)
+
+
+@pytest.mark.parametrize("classes", [2.0, "3", None])
+def test_one_hot_names_a_number_of_classes_that_is_not_an_int(classes):
+    with pytest.raises(TypeError, match=f"n_classes must be an int, got {type(classes).__name__}"):
+        nnlib.one_hot([0, 1], classes)
+
+
+@pytest.mark.parametrize("z", [40.0, 50.0, 300.0, 700.0])
+def test_log_softmax_of_a_far_behind_score_keeps_its_tiny_log(z):
+    # log_softmax([0, z])[1] = -log(1 + e^-z) = -e^-z to double precision, not -0.0.
+    out = nnlib.log_softmax([0.0, z])
+    assert out[1] == pytest.approx(-np.exp(-z), rel=1e-12) and out[1] < 0
+    assert out[0] == pytest.approx(-z - np.log1p(np.exp(-z)), rel=1e-15)
+
+
+@given(z=hnp.arrays(np.float64, st.integers(2, 6), elements=st.floats(-700, 700)))
+def test_log_softmax_agrees_with_a_float_log_of_the_softmax(z):
+    out = nnlib.log_softmax(z)
+    expected = z - z.max() - np.log1p(np.sum(np.exp(z - z.max())) - 1.0)
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+    assert np.all(out <= 0)

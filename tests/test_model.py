@@ -208,3 +208,24 @@ def test_set_weights_checks_everything_before_changing_anything():
         model.set_weights(good[:3] + [np.array([np.nan])])
     for w, w_before in zip(model.get_weights(), before):
         np.testing.assert_array_equal(w, w_before)
+
+
+def test_an_activation_that_is_not_a_name_is_named():
+    with pytest.raises(ValueError, match=r"activation must be one of \['relu', 'sigmoid', 'tanh'\], got \['tanh'\]"):
+        nnlib.MLP([2, 1], activation=["tanh"])
+
+
+@pytest.mark.parametrize("dtype", [int, np.int32, np.float16, "complex128", "tanh"])
+def test_weights_that_are_not_float32_or_float64_are_refused(dtype):
+    with pytest.raises(TypeError, match="dtype must be np.float64 or np.float32"):
+        nnlib.Dense(2, 3, dtype=dtype)
+    with pytest.raises(TypeError, match="dtype must be np.float64 or np.float32"):
+        nnlib.MLP([2, 3], dtype=dtype)
+
+
+def test_weights_of_1e308_give_nan_logits_rather_than_blaming_X():
+    model = nnlib.MLP([2, 3, 3, 1], activation="relu")
+    for _, p, _ in model.parameters():
+        p[...] = 1e308
+    out = model.forward(np.ones((4, 2)))
+    assert out.shape == (4, 1) and np.isnan(out).all()

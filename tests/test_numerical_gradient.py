@@ -1,5 +1,7 @@
 """numerical_gradient (central differences) and rel_error."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -137,3 +139,45 @@ def test_a_function_that_returns_nan_is_refused_not_passed_on():
 
     with pytest.raises(ValueError, match=r"f must return finite numbers, but nudging x\[0\] by \+-0.1 gave a gradient of nan"):
         nnlib.numerical_gradient(f, np.array([0.05]), h=0.1)
+
+
+# -- steps that cannot work are refused ---------------------------------------------------------
+
+
+def test_float16_is_refused_not_a_gradient_of_zeros():
+    with pytest.raises(TypeError, match=r"x must be a float array of float64 or float32 .*dtype float16"):
+        nnlib.numerical_gradient(lambda v: float((v ** 2).sum()), np.float16([1.0, 2.0]))
+
+
+@pytest.mark.parametrize("h", [1e-300, 1e-17, 0, -1])
+def test_a_step_below_the_epsilon_is_refused(h):
+    with pytest.raises(ValueError, match=rf"h must be a positive finite number, got {h!r}; .*at least 2.22e-16"):
+        nnlib.numerical_gradient(lambda v: float((v ** 2).sum()), np.array([1.0]), h=h)
+
+
+def test_a_step_lost_in_a_large_entry_is_refused():
+    with pytest.raises(ValueError, match=r"h=1e-05 is lost when added to x\[1\] = 1e\+20 in float64"):
+        nnlib.numerical_gradient(lambda v: float(v.sum()), np.array([1.0, 1e20]))
+
+
+def test_rel_error_near_the_float_limit_is_finite_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert nnlib.rel_error([1e308], [-1e308]) == 1.0
+        assert nnlib.rel_error([1.7e308], [1.7e308]) == 0.0
+        assert nnlib.rel_error([1.7e308, 1.0], [1.6e308, 1.0]) == pytest.approx(0.1 / 3.3)
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+FINITE = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@given(a=hnp.arrays(np.float64, 3, elements=FINITE), b=hnp.arrays(np.float64, 3, elements=FINITE))
+def test_rel_error_of_any_finite_arrays_is_between_0_and_1(a, b):
+    # (filterwarnings turns an overflow warning into a failure)
+    err = nnlib.rel_error(a, b)
+    assert 0.0 <= err <= 1.0
+    assert nnlib.rel_error(a, a) == 0.0

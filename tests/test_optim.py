@@ -115,3 +115,13 @@ def test_non_number_learning_rate_is_a_type_error():
 def test_repr_shows_the_settings():
     assert repr(nnlib.SGD(lr=0.03, momentum=0.9)) == "SGD(lr=0.03, momentum=0.9)"
     assert repr(nnlib.Adam(lr=0.001)) == "Adam(lr=0.001)"
+
+
+def test_adam_refuses_eps_0_which_would_step_by_0_over_0():
+    with pytest.raises(ValueError, match="eps must be positive .* got 0"):
+        nnlib.Adam(eps=0)
+
+
+def test_a_learning_rate_beyond_the_float_range_is_named():
+    with pytest.raises(ValueError, match=r"lr must be a finite number, got an int of 401 digits"):
+        nnlib.SGD(10 ** 400)

@@ -552,10 +552,187 @@ def test_settings_the_library_refuses_show_the_data_and_say_why(monkeypatch):
 def test_a_long_run_stops_at_the_time_limit_and_says_so(monkeypatch):
     pg = nnlib.Playground(epochs=5)
     monkeypatch.setattr(widget, "MAX_SECONDS", 0.0)
-    pg.controls["epochs"].value = 400  # 400 steps: not timed, trains them all
-    assert pg.history.epochs_run == 400
-    monkeypatch.setattr(widget, "TIMED_STEPS", 100)
-    pg.controls["epochs"].value = 300
+    pg.controls["epochs"].value = 300  # every run is timed, full batch too: one epoch, then it stops
     assert pg.history.epochs_run == 1 and "or 0 s per run" in pg.status
-    pg.step(2)  # play and step go on from there
-    assert pg.history.epochs_run == 3
+    pg.step(2)  # step goes on from there, under the same limit: one more epoch, and says so
+    assert pg.history.epochs_run == 2 and "or 0 s per run" in pg.status
+
+
+# -- every offered setting trains, and nothing a control offers raises --------------------------
+
+STATUS = r"^(epoch \d+: (loss|no epoch run)|diverged at epoch \d+: )"
+
+
+def offered(control):
+    """The values a control offers: every option of a dropdown, the ends and a middle of a box."""
+    if isinstance(control, w.Dropdown):
+        return [o[1] if isinstance(o, tuple) else o for o in control.options]
+    if isinstance(control, w.BoundedIntText):
+        return sorted({control.min, control.min + 1, (control.min + control.max) // 2, control.max})
+    if isinstance(control, w.Checkbox):
+        return [False, True]
+    if isinstance(control, controls.FeatureColumn):
+        return [(name,) for name in nnlib.features.FEATURES] + [tuple(nnlib.features.FEATURES)]
+    return [(1,), (16,), (16, 1, 16, 1)]  # units: the narrowest, the widest, mixed
+
+
+def assert_working(pg, what):
+    import re
+
+    assert re.match(STATUS, pg.status), f"{what}: {pg.status}"
+    assert pg.history is not None and pg.model is not None, what
+    assert all(np.all(np.isfinite(line.get_ydata())) for ax in pg.figure.axes for line in ax.lines), what
+    assert len(pg.parts.out.outputs) == 1 and pg.parts.status_label.value, what
+
+
+def test_every_option_of_every_control_trains_on_a_live_playground():
+    # One control at a time from the defaults (20 epochs), set as a learner would, in the panel.
+    pg = nnlib.Playground(epochs=20)
+    defaults = {name: control.value for name, control in controls.make_controls().items()}
+    count = 0
+    for name, control in pg.controls.items():
+        if name == "epochs":
+            continue
+        for value in offered(control):
+            pg.set(**{name: value})
+            assert_working(pg, f"{name}={value!r}")
+            count += 1
+        pg.set(**{name: defaults[name]})
+    assert count > 140
+
+
+def test_a_seeded_sample_of_whole_settings_trains_or_says_why_it_stopped():
+    # The product of every control's options is about 10**14 settings: a seeded sample,
+    # each applied to one live playground (as a learner changing several controls would).
+    rng = np.random.default_rng(22)
+    pg = nnlib.Playground(epochs=5)
+    options = {name: offered(control) for name, control in pg.controls.items() if name != "units"}
+    options["epochs"] = [0, 1, 50, 300, 1000]
+    for k in range(15):
+        values = {name: opts[rng.integers(len(opts))] for name, opts in options.items()}
+        hidden = values["hidden_layers"]
+        values["units"] = tuple(int(u) for u in rng.integers(1, 17, size=hidden))
+        pg.set(**values)
+        assert_working(pg, f"sample {k}: {values}")
+
+
+@pytest.mark.parametrize("values", [dict(dataset="plane (regression)", lr=1.0, batch_size=10),
+                                    dict(lr=10.0, batch_size=1, activation="relu", epochs=20)])
+def test_settings_that_blow_the_weights_up_say_diverged_and_draw_grey_units(values):
+    pg = nnlib.Playground(**values)
+    assert pg.status.startswith(f"diverged at epoch {pg.history.diverged_epoch}: ")
+    assert_working(pg, values)
+    assert pg.diagram is not None
+
+
+def test_changing_the_activation_of_a_diverging_playground_updates_everything():
+    pg = nnlib.Playground(lr=10.0, batch_size=1, epochs=20)
+    pg.controls["activation"].value = "relu"
+    assert pg.model.layers[1].__class__ is nnlib.ReLU and "activation='relu'" in pg.code
+    assert_working(pg, "relu")
+
+
+@pytest.mark.parametrize("values", [dict(val_fraction=0.0), dict(n_points=2), dict(n_points=2, val_fraction=0.5),
+                                    dict(n_points=2, dataset="spiral (3 classes)")])
+def test_the_smallest_offered_data_trains(values):
+    pg = nnlib.Playground(epochs=20, **values)
+    assert_working(pg, values)
+    assert pg.history.epochs_run == 20
+    if len(pg.data[3]) == 0:
+        assert pg.history.val_loss == [] and "training points" in pg.confusion_html
+
+
+@pytest.mark.parametrize("values, message", [
+    (dict(epochs=5000), r"epochs must be a whole number from 0 to 1000, got 5000"),
+    (dict(n_points=1), r"n_points must be a whole number from 2 to 1000, got 1"),
+    (dict(epochs=10.5), r"epochs must be a whole number from 0 to 1000, got 10.5"),
+    (dict(activation="softplus"), r"activation must be one of \['tanh', 'relu', 'sigmoid'\], got 'softplus'"),
+    (dict(batch_size=7), r"batch_size must be one of \['full', 1, 10, 32, 100\], got 7"),
+    (dict(hidden_layers=True), r"hidden_layers must be one of \[0, 1, 2, 3, 4\], got True"),
+    (dict(noise=0.9), r"noise must be a number from 0 to 0.5, got 0.9"),
+    (dict(lr=float("nan")), r"lr must be a number from 0 to 10, got nan"),
+    (dict(lr="fast"), r"lr must be a number from 0 to 10, got 'fast'"),
+    (dict(show_test="yes"), r"show_test must be True or False, got 'yes'"),
+    (dict(units=(3, 40)), r"units must be whole numbers from 1 to 16 per hidden layer, at most 4 layers, got \(3, 40\)"),
+    (dict(units=(3, 3, 3, 3, 3)), r"units must be whole numbers from 1 to 16 per hidden layer, at most 4 layers"),
+    (dict(units=0), r"units must be whole numbers from 1 to 16 per hidden layer"),
+    (dict(features=("x1", "z")), r"features must be distinct names from"),
+    (dict(features="x1"), r"features must be a tuple of feature names"),
+])
+def test_a_keyword_out_of_a_controls_range_is_refused_naming_the_control(quick, values, message):
+    before = quick.values()
+    with pytest.raises(ValueError, match=message):
+        quick.set(**values)
+    assert quick.values() == before  # nothing clamped, nothing half set
+    with pytest.raises(ValueError, match=message):
+        nnlib.Playground(**values)
+
+
+def test_whole_number_float_labels_are_classes_and_fractional_ones_a_regression():
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    labels = np.arange(60) % 50
+    with pytest.raises(ValueError, match=r"data y must hold class labels .* got the labels \[0, 1, 2, .* \.\.\."):
+        nnlib.Playground(data=(X, labels.astype(float)))
+    pg = nnlib.Playground(data=(X, (np.arange(60) % 3).astype(float)), epochs=5)
+    assert pg.task.kind == "classes" and pg.task.classes == 3
+    pg = nnlib.Playground(data=(X, labels / 49), epochs=5)
+    assert pg.task.kind == "regression"
+
+
+def test_scrub_redraw_and_figsize_name_what_is_wrong(quick):
+    with pytest.raises(TypeError, match="epoch must be an int, got float 1.5"):
+        quick.scrub(1.5)
+    with pytest.raises(ValueError, match="epoch must be at least 0, got -3"):
+        quick.redraw(-3)
+    with pytest.raises(ValueError, match=f"epoch must be at most {quick.history.epochs_run}, got 10000"):
+        quick.scrub(10000)
+    for figsize in [(0, 0), (10,), "big", (10, float("inf")), (-1, 4)]:
+        with pytest.raises(ValueError, match=r"figsize must be \(width, height\) in inches"):
+            nnlib.Playground(figsize=figsize)
+
+
+def test_play_keeps_the_event_loop_free_even_when_one_epoch_is_long():
+    # 5,000 points of 3 classes at batch size 1: an epoch is 4,000 steps, a second or more.
+    # The epochs train off the loop, so a heartbeat on the loop keeps beating meanwhile.
+    X, y = nnlib.make_spiral(5000, classes=3, seed=0)
+    pg = nnlib.Playground(data=(X, y), batch_size=1, epochs=1, lr=0.01)
+
+    async def session():
+        gaps, last = [], asyncio.get_running_loop().time()
+        task = pg.play()
+        while pg.history.epochs_run < 2 and len(gaps) < 2000:
+            await asyncio.sleep(0.005)
+            now = asyncio.get_running_loop().time()
+            gaps.append(now - last)
+            last = now
+        pg.pause()
+        await task
+        return max(gaps)
+
+    worst = asyncio.run(session())
+    assert pg.history.epochs_run == 2 and not pg.history.cut_short and not pg._playing
+    assert worst < 0.9  # a redraw on the loop takes a tenth of that
+    assert worst < pg.history.seconds / 2  # the loop beat while the epochs trained
+
+
+def test_the_grid_of_rates_batches_activations_optimisers_and_tasks_never_raises():
+    # 3 x 3 x 3 x 2 x 2 = 108 settings, 16 of which raised from the drawing of the network.
+    import itertools
+
+    pg = nnlib.Playground(epochs=5, n_points=100)
+    grid = itertools.product(["playground circle", "plane (regression)"], [0.01, 1.0, 10.0], ["full", 1, 10],
+                             ["tanh", "relu", "sigmoid"], ["sgd", "adam"])
+    for dataset, lr, batch_size, activation, optimizer in grid:
+        values = dict(lr=lr, batch_size=batch_size, activation=activation, optimizer=optimizer, dataset=dataset)
+        pg.set(**values)
+        assert_working(pg, values)
+
+
+def test_a_dropdown_set_live_to_a_value_it_does_not_offer_names_itself(quick):
+    import traitlets
+
+    with pytest.raises(traitlets.TraitError, match=r"activation must be one of \['tanh', 'relu', 'sigmoid'\], got 'softplus'"):
+        quick.controls["activation"].value = "softplus"
+    with pytest.raises(traitlets.TraitError, match=r"learning rate must be a number from 0 to 10, got -1"):
+        quick.controls["lr"].value = -1
+    assert quick.controls["activation"].value == "tanh" and quick.status.startswith("epoch 20")

@@ -121,6 +121,8 @@ def test_mini_batches_cover_every_example_once_per_epoch_in_a_new_order():
     opt = CountingSGD(0.01)
     nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), opt, 3, batch_size=16)
     assert opt.steps == 3 * math.ceil(50 / 16)
+    start, *model.batches = model.batches  # the loss before training, over every example in order
+    assert np.array_equal(start, np.arange(50.0))
     assert [len(b) for b in model.batches] == [16, 16, 16, 2] * 3
     epochs = [np.concatenate(model.batches[i:i + 4]) for i in (0, 4, 8)]
     for ids in epochs:
@@ -135,7 +137,7 @@ def test_full_batch_takes_one_step_per_epoch_over_all_examples_in_order():
         model = RecordingMLP([2, 3, 1], seed=0)
         opt = CountingSGD(0.01)
         nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), opt, 4, batch_size=batch_size)
-        assert opt.steps == 4
+        assert opt.steps == 4 and len(model.batches) == 1 + 4  # and the loss before training
         assert all(np.array_equal(b, np.arange(20.0)) for b in model.batches)
 
 
@@ -151,6 +153,7 @@ def test_epoch_loss_is_the_size_weighted_mean_of_its_batch_losses():
 
     model = nnlib.MLP([2, 4, 1], seed=0)
     h = nnlib.train(model, X, y, Spy(), nnlib.SGD(0.1), 1, batch_size=4)
+    assert values.pop(0)[1] == 10  # the loss before training, over every example
     assert [n for _, n in values] == [4, 4, 2]
     assert h.loss[0] == pytest.approx(sum(v * n for v, n in values) / 10, rel=1e-12)
 
@@ -221,7 +224,9 @@ class ScriptedLoss:
 def run_script(values):
     X, y = np.ones((4, 1)), np.zeros(4)
     model = nnlib.Dense(1, 1, seed=0)
-    return nnlib.train(model, X, y, ScriptedLoss(values), nnlib.SGD(0.5), len(values))
+    # The loss before training comes first; full batch, it is also the first epoch's loss
+    # (measured on the same examples with the same weights, before the first step).
+    return nnlib.train(model, X, y, ScriptedLoss([values[0], *values]), nnlib.SGD(0.5), len(values))
 
 
 def test_a_falling_or_wobbling_loss_is_not_divergence():
@@ -242,17 +247,18 @@ def test_a_loss_ten_times_its_start_is_a_blow_up():
 
 def test_a_loss_stuck_far_above_its_start_has_diverged():
     script = [0.7] + [3.0] * 12
-    with pytest.warns(TrainingDiverged, match="rose from 0.7 to a mean of 3 over the last 10 epochs"):
+    # The window holds the first epoch too (the start is the loss before training).
+    with pytest.warns(TrainingDiverged, match="rose from 0.7 to a mean of 2.77 over the last 10 epochs"):
         h = run_script(script)
-    assert h.diverged_epoch == 11 and h.epochs_run == 10
+    assert h.diverged_epoch == 10 and h.epochs_run == 9
 
 
 def test_a_loss_bouncing_far_above_its_start_has_diverged():
     # Dips back to the start do not hide a mean of 2.5 times the start.
     script = [1.0] + [4.0, 1.0] * 5 + [0.5]
-    with pytest.warns(TrainingDiverged, match="diverged at epoch 11: the loss rose from 1 to a mean of 2.5"):
+    with pytest.warns(TrainingDiverged, match="diverged at epoch 10: the loss rose from 1 to a mean of 2.5"):
         h = run_script(script)
-    assert h.epochs_run == 10
+    assert h.epochs_run == 9
 
 
 def test_a_loss_that_ends_far_above_its_start_has_diverged():
@@ -349,3 +355,68 @@ def test_bad_arguments_raise_clear_errors(circle, kwargs, error, message):
     args.update(kwargs)
     with pytest.raises(error, match=message):
         nnlib.train(**args)
+
+
+# -- the start of training, bad arguments, where the warning points ----------------------------
+
+
+def test_a_blow_up_in_the_first_epoch_is_measured_from_the_loss_before_any_step():
+    X, y = nnlib.make_circle(50, seed=1)
+    model = nnlib.MLP([2, 4, 1])
+    start = nnlib.BCEWithLogitsLoss().forward(model.forward(X), y)
+    with pytest.warns(TrainingDiverged, match=r"diverged at epoch 1: the loss jumped from 0\.\d+ to"):
+        h = nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(10.0, momentum=0.9), 5, batch_size=1)
+    assert h.diverged and h.diverged_epoch == 1 and h.loss == []
+    assert h.initial_loss == pytest.approx(start, rel=1e-12)
+
+
+def test_the_initial_loss_includes_the_penalty_and_is_kept_when_continuing():
+    X, y = nnlib.make_circle(50, seed=1)
+    model = nnlib.MLP([2, 4, 1])
+    penalty = nnlib.L2(0.1)
+    start = nnlib.BCEWithLogitsLoss().forward(model.forward(X), y) + penalty.penalty(model.parameters())
+    h = nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 2, regularization=penalty)
+    assert h.initial_loss == pytest.approx(start, rel=1e-12)
+    nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 2, regularization=penalty, history=h)
+    assert h.initial_loss == pytest.approx(start, rel=1e-12) and h.epochs_run == 4
+
+
+@pytest.mark.parametrize("role, wanted", [("model", r"model must be an MLP or a layer, with forward\(\)"),
+                                          ("loss", r"loss must be a loss layer such as nnlib.BCEWithLogitsLoss\(\)"),
+                                          ("optimizer", r"optimizer must be nnlib.SGD\(lr\) or nnlib.Adam\(lr\)")])
+def test_none_for_the_model_loss_or_optimizer_is_named(role, wanted):
+    X, y = nnlib.make_circle(20)
+    args = {"model": nnlib.MLP([2, 1]), "loss": nnlib.BCEWithLogitsLoss(), "optimizer": nnlib.SGD()}
+    args[role] = None
+    with pytest.raises(TypeError, match=wanted + r".*got NoneType None, which has no"):
+        nnlib.train(args["model"], X, y, args["loss"], args["optimizer"], 1)
+
+
+def test_the_divergence_warning_points_at_the_callers_line():
+    X, y = nnlib.make_circle(50, seed=1)
+    with pytest.warns(TrainingDiverged) as caught:
+        nnlib.train(nnlib.MLP([2, 4, 1]), X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(10.0, momentum=0.9), 5,
+                    batch_size=1)
+    assert caught[0].filename == __file__
+
+
+def test_max_seconds_cuts_an_epoch_short_and_records_the_examples_it_ran():
+    X, y = nnlib.make_circle(50, seed=1)
+    h = nnlib.train(nnlib.MLP([2, 4, 1]), X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 5, batch_size=10,
+                    max_seconds=0.0)
+    assert h.epochs_run == 1 and h.cut_short == 10 and not h.diverged
+    assert "the last epoch cut short after 10 examples" in h.message
+    full = nnlib.train(nnlib.MLP([2, 4, 1]), X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 3, max_seconds=0.0)
+    assert full.epochs_run == 3 and full.cut_short is None  # a full batch is never cut
+    with pytest.raises(ValueError, match="max_seconds must be at least 0.0, got -1"):
+        nnlib.train(nnlib.MLP([2, 4, 1]), X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 1, max_seconds=-1)
+
+
+def test_weights_that_overflow_the_outputs_are_divergence_not_a_complaint_about_X():
+    X, y = nnlib.make_circle(20, seed=1)
+    model = nnlib.MLP([2, 4, 4, 1], activation="relu")
+    for layer in model.layers[::2]:
+        layer.W[...] = 1e308
+    assert np.isnan(model.forward(X)).all()  # no "X must contain only finite numbers"
+    with pytest.warns(TrainingDiverged, match="diverged at epoch 1: the loss became inf or nan"):
+        nnlib.train(model, X, y, nnlib.BCEWithLogitsLoss(), nnlib.SGD(0.1), 3)

@@ -21,6 +21,20 @@ SLIDER = dict(style=WIDE, continuous_update=False)
 RATES = tuple(float(f"{10 ** (k / 10):.3g}") for k in range(-40, 11))
 REG_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 MAX_UNITS = 16  # per hidden layer (the picture of the network stays on a screen)
+MAX_LAYERS = 4  # hidden layers
+
+
+class Choice(w.Dropdown):
+    """A dropdown whose refusal of a value it does not offer names it ("activation must be
+    one of ...") rather than ipywidgets' bare "Invalid selection"."""
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal):
+        try:
+            return super()._validate_value(proposal)
+        except traitlets.TraitError:
+            offered = [o[1] if isinstance(o, tuple) else o for o in self.options]
+            raise traitlets.TraitError(f"{self.description} must be one of {offered}, got {proposal.value!r}") from None
 
 
 class NumberDropdown(w.Dropdown):
@@ -28,13 +42,18 @@ class NumberDropdown(w.Dropdown):
     the choices. A dropdown, not a slider: a screen reader says its name and its value
     ("learning rate, 0.158"); ipywidgets' sliders give their handle neither."""
 
-    def __init__(self, value, choices, description):
+    def __init__(self, value, choices, description, low, high):
+        self.low, self.high = low, high  # the numbers it takes besides its choices: low <= value <= high
         super().__init__(options=[(f"{r:g}", r) for r in choices], value=value, description=description, style=WIDE)
 
     @traitlets.validate("value")
     def _validate_value(self, proposal):
         value, choices = proposal.value, [r for _, r in self.options]
-        if isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and value not in choices:
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
+                or not self.low <= value <= self.high:
+            raise traitlets.TraitError(f"{self.description} must be a number from {self.low:g} to {self.high:g}, "
+                                       f"got {value!r}")
+        if value not in choices:
             self.options = [(f"{r:g}", r) for r in sorted({*choices, value})]
         return super()._validate_value(proposal)
 
@@ -134,24 +153,24 @@ class LayerWidths(w.HBox):
 def make_controls():
     """The controls, by name (the keyword arguments of ``Playground``)."""
     return {
-        "dataset": w.Dropdown(options=list(DATASETS), value="playground circle", description="data set", style=WIDE),
-        "noise": NumberDropdown(0.0, steps(0, 0.5, 0.05), "noise"),
+        "dataset": Choice(options=list(DATASETS), value="playground circle", description="data set", style=WIDE),
+        "noise": NumberDropdown(0.0, steps(0, 0.5, 0.05), "noise", 0.0, 0.5),
         "n_points": w.BoundedIntText(value=500, min=2, max=1000, step=10, description="points", **SLIDER),
-        "val_fraction": NumberDropdown(0.2, steps(0, 0.5, 0.05), "validation share"),
-        "positive_fraction": NumberDropdown(0.5, steps(0.05, 0.95, 0.05), "class 1 share"),
+        "val_fraction": NumberDropdown(0.2, steps(0, 0.5, 0.05), "validation share", 0.0, 0.9),
+        "positive_fraction": NumberDropdown(0.5, steps(0.05, 0.95, 0.05), "class 1 share", 0.0, 1.0),
         "data_seed": w.BoundedIntText(value=0, min=0, max=10**6, description="data seed", **SLIDER),
         "features": FeatureColumn(),
-        "hidden_layers": w.Dropdown(options=list(range(5)), value=2, description="hidden layers", style=WIDE),
+        "hidden_layers": Choice(options=list(range(MAX_LAYERS + 1)), value=2, description="hidden layers", style=WIDE),
         "units": LayerWidths(),
-        "activation": w.Dropdown(options=["tanh", "relu", "sigmoid"], value="tanh", description="activation", style=WIDE),
+        "activation": Choice(options=["tanh", "relu", "sigmoid"], value="tanh", description="activation", style=WIDE),
         "init_seed": w.BoundedIntText(value=0, min=0, max=10**6, description="init seed", **SLIDER),
-        "loss": w.Dropdown(options=list(LOSSES), value="cross entropy", description="loss", style=WIDE),
-        "optimizer": w.Dropdown(options=[("SGD, momentum 0.9", "sgd"), ("Adam", "adam")], value="sgd",
+        "loss": Choice(options=list(LOSSES), value="cross entropy", description="loss", style=WIDE),
+        "optimizer": Choice(options=[("SGD, momentum 0.9", "sgd"), ("Adam", "adam")], value="sgd",
                                 description="optimiser", style=WIDE),
-        "lr": NumberDropdown(0.1, RATES, "learning rate"),
-        "regularization": w.Dropdown(options=["none", "L1", "L2"], value="none", description="regularisation", style=WIDE),
-        "reg_rate": NumberDropdown(0.001, REG_RATES, "regularisation rate"),
-        "batch_size": w.Dropdown(options=[("full batch", "full"), ("1", 1), ("10", 10), ("32", 32), ("100", 100)],
+        "lr": NumberDropdown(0.1, RATES, "learning rate", 0.0, 10.0),
+        "regularization": Choice(options=["none", "L1", "L2"], value="none", description="regularisation", style=WIDE),
+        "reg_rate": NumberDropdown(0.001, REG_RATES, "regularisation rate", 0.0, 1.0),
+        "batch_size": Choice(options=[("full batch", "full"), ("1", 1), ("10", 10), ("32", 32), ("100", 100)],
                                  value="full", description="batch size", style=WIDE),
         "epochs": w.BoundedIntText(value=300, min=0, max=1000, step=10, description="epochs", **SLIDER),
         "show_test": w.Checkbox(value=True, description="show test data", indent=False),
@@ -161,7 +180,56 @@ def make_controls():
 
 def apply(controls, values):
     """Set controls by name; ``units`` may be one width for every hidden layer, or a
-    tuple of widths, one per hidden layer (which sets ``hidden_layers`` too)."""
+    tuple of widths, one per hidden layer (which sets ``hidden_layers`` too).
+
+    A value the control does not offer is refused with a ValueError that names the
+    control (a bounded box would clamp it silently, a dropdown say "invalid selection").
+    """
+    for name, value in values.items():
+        _check(controls[name], name, value)
+    try:
+        _apply(controls, values)
+    except traitlets.TraitError as e:
+        raise ValueError(str(e)) from None
+
+
+def _check(control, name, value):
+    """Refuse ``value`` for ``control`` (keyword ``name``) unless the control offers it."""
+    if isinstance(control, w.BoundedIntText):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
+                or not control.min <= value <= control.max:
+            raise ValueError(f"{name} must be a whole number from {control.min} to {control.max}, got {value!r}")
+    elif isinstance(control, NumberDropdown):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
+                or not control.low <= value <= control.high:
+            raise ValueError(f"{name} must be a number from {control.low:g} to {control.high:g}, got {value!r}")
+    elif isinstance(control, w.Dropdown):
+        offered = [o[1] if isinstance(o, tuple) else o for o in control.options]
+        if isinstance(value, (bool, np.bool_)) or not any(_same(value, o) for o in offered):
+            raise ValueError(f"{name} must be one of {offered}, got {value!r}")
+    elif isinstance(control, w.Checkbox):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"{name} must be True or False, got {value!r}")
+    elif name == "features":
+        if isinstance(value, str) or not isinstance(value, (tuple, list)):
+            raise ValueError(f"features must be a tuple of feature names such as ('x1', 'x2'), got {value!r}")
+        make_features(np.zeros((1, 2)), value)  # a clear error for unknown or repeated names
+    elif name == "units":
+        widths = tuple(value) if isinstance(value, (tuple, list)) else (value,)
+        if len(widths) > MAX_LAYERS or any(isinstance(u, bool) or not isinstance(u, (int, np.integer))
+                                           or not 1 <= u <= MAX_UNITS for u in widths):
+            raise ValueError(f"units must be whole numbers from 1 to {MAX_UNITS} per hidden layer, at most "
+                             f"{MAX_LAYERS} layers, got {value!r}")
+
+
+def _same(value, option):
+    try:
+        return bool(value == option)
+    except (TypeError, ValueError):  # an array, say: not an option
+        return False
+
+
+def _apply(controls, values):
     c = controls
     if "hidden_layers" in values:
         c["hidden_layers"].value = values["hidden_layers"]

@@ -39,10 +39,26 @@ DTYPE = "float32"
 Task = namedtuple("Task", "kind classes target_range")
 
 
+def check_figsize(figsize):
+    """``figsize``: (width, height) in inches, each a positive finite number up to 100."""
+    try:
+        width, height = figsize
+        ok = all(not isinstance(v, bool) and 0 < float(v) <= 100 for v in (width, height))
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ValueError(f"figsize must be (width, height) in inches, each above 0 and at most 100, got {figsize!r}")
+    return float(width), float(height)
+
+
 def check_own_data(pair):
     """``Playground(data=(X, y))``: X (N, 2) points, y (N,) labels 0/1 or 0..C-1 (ints, or
     whole-number floats), or real-valued targets (floats) for a regression.
-    Returns ``(X, y, task)`` as new arrays."""
+    Returns ``(X, y, task)`` as new arrays.
+
+    Whole numbers from 0 up are class labels, whatever their dtype: float labels 0..49
+    are 50 classes (refused: the playground draws at most 3), not a regression. Targets
+    with a fractional part, or below 0, are a regression."""
     if not isinstance(pair, (tuple, list)) or len(pair) != 2:
         raise TypeError(f"data must be a pair (X, y) of arrays, got {type(pair).__name__}"
                         + (f" of length {len(pair)}" if isinstance(pair, (tuple, list)) else ""))
@@ -58,7 +74,7 @@ def check_own_data(pair):
         y = y.astype(np.int64)
     if not np.issubdtype(y.dtype, np.integer):
         y = as_float_array(y, "data y", ndim=1)
-        whole = np.all(y == np.round(y)) and y.min() >= 0 and y.max() < MAX_CLASSES
+        whole = np.all(y == np.round(y)) and y.min() >= 0
         if not whole:  # real values: a regression
             lo, hi = float(y.min()), float(y.max())
             return X, y, Task("regression", 0, (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5))
@@ -67,7 +83,8 @@ def check_own_data(pair):
     classes = int(labels.max()) + 1
     if labels.min() < 0 or classes > MAX_CLASSES or len(labels) != classes or classes < 2:
         raise ValueError(f"data y must hold class labels 0/1 or 0, 1, 2 (each present), or float targets for a "
-                         f"regression; got the labels {labels.tolist()[:10]}")
+                         f"regression (not all whole numbers from 0 up, which are class labels); got the labels "
+                         f"{labels.tolist()[:10]}{' ...' if len(labels) > 10 else ''}")
     return X, y, Task("binary" if classes == 2 else "classes", classes, None)
 
 
