@@ -1,13 +1,24 @@
 """Exercise 5.relu_backward: the reference answer, stubs, a correct answer written another
-way, and mistakes a learner makes at ReLU's kink, each of which must be named."""
+way, mistakes a learner makes at ReLU's kink, each of which must be named, the hints, and
+the inputs drawn from the whole domain."""
 
 import numpy as np
 import pytest
 
 import nnlib
 from nnlib import exercises
+from nnlib.exercises import lesson5
 
 ID = "5.relu_backward"
+EXERCISE = next(e for e in exercises.catalog() if e.id == ID)
+
+
+@pytest.fixture(autouse=True)
+def fresh_attempts():
+    # Every test starts at the first wrong attempt (the nudge, not yet the method).
+    exercises.reset_attempts()
+    yield
+    exercises.reset_attempts()
 
 
 def grade(answer):
@@ -60,7 +71,10 @@ def test_correct_answers_written_other_ways_pass():
     for backward in (lambda self, dout: np.where(self.z > 0, dout, 0.0),
                      lambda self, dout: dout * (self.z > 0).astype(float),
                      lambda self, dout: dout * np.heaviside(self.z, 0.0),
-                     lambda self, dout: dout * (np.maximum(self.z, 0) > 0)):
+                     lambda self, dout: dout * (np.maximum(self.z, 0) > 0),
+                     lambda self, dout: dout * (np.sign(self.z) > 0),
+                     lambda self, dout: np.where(self.z <= 0, 0.0, dout),
+                     lambda self, dout: 2 * dout * (self.z > 0) / 2):
         feedback = grade(relu_class("MyReLU", backward))
         assert feedback.correct, feedback.message
 
@@ -102,11 +116,58 @@ def test_a_known_mistake_gets_its_own_message(backward, words):
         assert word in feedback.message, (word, feedback.message)
 
 
-def test_the_hint_nudges_without_the_formula():
+def test_the_hint_nudges_without_the_formula_and_the_second_attempt_shows_the_method():
     message = grade(relu_class("MyReLU", lambda self, dout: dout * self.z)).message
     hint = message.split("Hint: ", 1)[1]
-    for formula in ("z > 0", "z >= 0", "> 0)", "dout *", "self.z >", "np.where"):
+    assert hint.startswith(EXERCISE.nudge) and "Method" not in hint
+    for formula in ("z > 0", "z >= 0", "> 0)", "dout *", "self.z >", "np.where", "mask"):
         assert formula not in hint, (formula, hint)
+    second = grade(relu_class("MyReLU", lambda self, dout: dout * (self.z >= 0))).message
+    assert f"Hint: {EXERCISE.nudge}" in second and f"Method: {EXERCISE.hint}" in second
+    assert "self.z > 0" in EXERCISE.hint and EXERCISE.nudge != EXERCISE.hint
+
+
+def test_calling_nnlibs_own_backward_is_told_so():
+    feedback = grade(relu_class("MyReLU", lambda self, dout: nnlib.ReLU.backward(self, dout)))
+    assert not feedback.correct and "nnlib.ReLU.backward" in feedback.message, feedback.message
+
+
+# ---------------------------------------------------------------- the whole domain
+
+def drawn():
+    return [(case, X, dout) for case, X, dout, rng in lesson5._relu_inputs() if rng is None]
+
+
+def test_the_drawn_inputs_are_seeded_and_span_the_kink_signs_shapes_and_magnitudes():
+    first, second = drawn(), drawn()
+    assert len(first) == lesson5.RELU_DRAWS >= 30
+    for (c1, X1, d1), (c2, X2, d2) in zip(first, second):
+        assert c1 == c2 and np.array_equal(X1, X2) and np.array_equal(d1, d2)
+        assert c1.startswith("drawn input")
+    X = np.concatenate([X.ravel() for _, X, _ in first])
+    dout = np.concatenate([d.ravel() for _, _, d in first])
+    assert any(x.shape[0] == 1 for _, x, _ in first) and any(x.shape[1] == 1 for _, x, _ in first)
+    assert max(x.shape[0] for _, x, _ in first) == 6 and max(x.shape[1] for _, x, _ in first) == 6
+    # Exact zeros of both signs, subnormal and huge inputs on both sides of the kink.
+    assert np.any((X == 0) & ~np.signbit(X)) and np.any((X == 0) & np.signbit(X))
+    assert np.any((X > 0) & (X < 1e-308)) and np.any((X < 0) & (X > -1e-308))
+    assert X.max() > 1e250 and X.min() < -1e250
+    # dout: never 0, both signs, far below and above 1.
+    assert np.all(dout != 0) and np.any(dout < 0) and np.any(dout > 0)
+    assert np.abs(dout).min() < 1e-100 and np.abs(dout).max() > 1e100
+
+
+@pytest.mark.parametrize("backward, words", [
+    (lambda self, dout: dout * (self.z > 1e-12), "X = [[1e-12, -1e-12, 0.0]]"),
+    (lambda self, dout: dout * (self.z > 1e-300), "drawn input"),
+    (lambda self, dout: np.clip(dout, -1e100, 1e100) * (self.z > 0), "drawn input"),
+    (lambda self, dout: np.where(np.abs(dout) < 1e-12, 0.0, dout) * (self.z > 0), "drawn input"),
+    (lambda self, dout: (dout * (self.z > 0)).astype(np.float32), "no entry at 0"),
+], ids=["threshold 1e-12", "threshold 1e-300", "dout clipped", "tiny dout dropped", "float32"])
+def test_answers_wrong_only_far_from_the_named_inputs_are_not_correct(backward, words):
+    feedback = grade(relu_class("MyReLU", backward))
+    assert feedback.attempted and not feedback.correct, feedback.message
+    assert words in feedback.message.splitlines()[0], feedback.message
 
 
 def test_a_wrong_answer_that_differs_only_off_the_named_mistakes_is_still_wrong():

@@ -1,16 +1,27 @@
 """Exercise 1.signed_distance: its reference answer against geometry, the named
-mistakes, mutants that must fail, and the grader's common rules."""
+mistakes, the hints, the domain it is graded on, mutants that must fail, and the
+grader's common rules."""
 
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import arrays
 
+import nnlib
 from nnlib import exercises
-from nnlib.exercises import lesson1
+from nnlib.exercises import grading, lesson1
 
 ID = "1.signed_distance"
+EXERCISE = next(e for e in exercises.catalog() if e.id == ID)
 finite = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
+
+
+@pytest.fixture(autouse=True)
+def fresh_attempts():
+    # Every test starts at the first wrong attempt (the nudge, not yet the method).
+    exercises.reset_attempts()
+    yield
+    exercises.reset_attempts()
 
 
 @settings(max_examples=200, deadline=None)
@@ -103,7 +114,85 @@ def test_each_known_mistake_gets_its_own_message_and_a_nudge_without_the_formula
     assert "not correct yet" in message and "Known mistake: " in message
     assert words in message, message
     hint = message.split("Hint: ")[1]
-    assert "/" not in hint and "sqrt" not in hint and "norm" not in hint
+    assert hint.startswith(EXERCISE.nudge) and "Method" not in hint
+    assert "/" not in hint and "sqrt" not in hint and "norm" not in hint and "@" not in hint
+
+
+def test_the_second_wrong_attempt_shows_the_method():
+    assert "Method" not in exercises.grade(ID, score).message
+    second = exercises.grade(ID, unsigned).message
+    assert f"Hint: {EXERCISE.nudge}" in second and f"Method: {EXERCISE.hint}" in second
+    assert "sqrt" in EXERCISE.hint and EXERCISE.nudge != EXERCISE.hint
+
+
+# ---------------------------------------------------------------- the whole domain
+
+def drawn():
+    return [case.args for case in grading.drawn_cases(EXERCISE)]
+
+
+def test_the_domain_is_seeded_and_spans_dimensions_signs_and_magnitudes():
+    first, second = drawn(), drawn()
+    assert len(first) == EXERCISE.draws
+    for (X1, w1, b1), (X2, w2, b2) in zip(first, second):
+        assert np.array_equal(X1, X2) and np.array_equal(w1, w2) and b1 == b2
+    assert {X.shape[1] for X, w, b in first} == {1, 2, 3, 4}
+    assert {X.shape[0] for X, w, b in first} >= {1, 6}
+    assert all(X.shape == (len(X), len(w)) and np.any(w != 0) and isinstance(b, float) for X, w, b in first)
+    scales = np.array([np.abs(w).max() for X, w, b in first])
+    assert scales.min() < 1e-100 and scales.max() > 1e100
+    points = np.array([np.abs(X).max() for X, w, b in first])
+    assert points.min() < 1e-100 and points.max() > 1e100
+    assert any(b == 0 for X, w, b in first) and any(b < 0 for X, w, b in first) and any(b > 0 for X, w, b in first)
+
+
+def test_the_domain_puts_points_exactly_on_the_line_and_the_reference_handles_every_draw():
+    on_line = several = off_line = 0
+    for X, w, b in drawn():
+        outcome = grading.outcome(lesson1.signed_distance, (X, w, b), learner=False)
+        assert outcome.error is None
+        d = outcome.value
+        assert np.all(np.isfinite(d))
+        on_line, off_line = on_line + int(np.sum(d == 0)), off_line + int(np.sum(d != 0))
+        several += int(np.sum(d == 0) >= 2 and X.shape[1] >= 2)
+        # Exactly on the line means exactly zero score: the draws are exact numbers.
+        assert np.array_equal(d == 0, X @ w + b == 0)
+    assert on_line >= 20 and several >= 3 and off_line >= 100
+
+
+@pytest.mark.parametrize("right", [
+    lambda X, w, b: (X @ w + b) / np.linalg.norm(w),
+    lambda X, w, b: X @ (w / np.linalg.norm(w)) + b / np.linalg.norm(w),
+    lambda X, w, b: X @ w / np.sqrt(np.sum(w ** 2)) + b / np.sqrt(np.sum(w ** 2)),
+    lambda X, w, b: (np.einsum("nd,d->n", X, w) + b) / (w @ w) ** 0.5,
+    lambda X, w, b: ((X * w).sum(axis=1) + b) / np.hypot.reduce(w),
+], ids=["norm", "unit w first", "two terms", "einsum", "hypot"])
+def test_right_answers_with_their_own_rounding_are_correct_on_the_line_too(right):
+    feedback = exercises.grade(ID, right)
+    assert feedback.correct, feedback.message
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (lambda X, w, b: (np.clip(X, -1e6, 1e6) @ w + b) / np.linalg.norm(w), "drawn input"),
+    (lambda X, w, b: (X @ w + b) / np.clip(np.linalg.norm(w), 1e-100, 1e100), "drawn input"),
+    (lambda X, w, b: np.where(np.abs(X @ w + b) < 1e-9, 0.0, (X @ w + b) / np.linalg.norm(w)), "drawn input"),
+    (lambda X, w, b: ((X @ w + b) / np.linalg.norm(w)).astype(np.float32), "w = (3, 4)"),
+], ids=["X clipped", "|w| clipped", "near-zero scores snapped to 0", "float32"])
+def test_answers_wrong_only_far_from_the_lessons_numbers_are_not_correct(wrong, words):
+    feedback = exercises.grade(ID, wrong)
+    assert feedback.attempted and not feedback.correct, feedback.message
+    assert words in feedback.message.splitlines()[0], feedback.message
+
+
+def test_an_answer_that_calls_nnlibs_dense_layer_is_told_so():
+    def via_dense(X, w, b):
+        layer = nnlib.Dense(len(w), 1)
+        layer.W[...] = w[:, None]
+        layer.b[...] = b
+        return layer.forward(X)[:, 0] / np.linalg.norm(w)
+    feedback = exercises.grade(ID, via_dense)
+    assert not feedback.correct and "nnlib.Dense.forward" in feedback.message, feedback.message
+    assert "nnlib.Dense.forward" in EXERCISE.library and "nnlib.cosine_similarity" in EXERCISE.library
 
 
 MUTANTS = [

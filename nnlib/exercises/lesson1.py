@@ -119,10 +119,41 @@ DISTANCE_MISTAKES = [
 ]
 
 
+def _distance_domain(rng):
+    # Small integers times a power of two, X from 2**-500 to 9 * 2**500 and w apart from it
+    # (1e-150 to 1e151), b at the scale of X @ w: the scores are exact, and w @ w stays
+    # inside float64. w is never all zeros (no line then).
+    N, D = int(rng.integers(1, 7)), int(rng.integers(1, 5))
+    kx, kw = (int(k) for k in rng.integers(-500, 501, size=2))
+    Xi, wi = rng.integers(-9, 10, size=(N, D)), rng.integers(-9, 10, size=D)
+    wi[rng.integers(D)] = rng.choice([-1, 1]) * rng.integers(1, 10)
+    bi = 0 if rng.random() < 0.15 else int(rng.integers(-81 * D, 81 * D + 1))
+    if rng.random() < 0.5:
+        # Points exactly on the line: the line through the first point, and other points
+        # moved from it at right angles to w (in 2-D and up).
+        bi = -int(Xi[0] @ wi)
+        if D > 1:
+            p, q = rng.choice(D, size=2, replace=False)
+            across = np.zeros(D, dtype=int)
+            across[p], across[q] = wi[q], -wi[p]
+            for i in range(1, N):
+                if rng.random() < 0.5:
+                    Xi[i] = Xi[0] + rng.integers(-2, 3) * across
+    return Xi * 2.0 ** kx, wi * 2.0 ** kw, float(bi * 2.0 ** (kx + kw))
+
+
+def _distance_rounding(X, w, b):
+    # On the line the distance is 0 and every formula leaves its own rounding there, at
+    # the size of the terms of the score (then divided by |w|): absolute, per point.
+    return 1e-12 * (np.abs(X) @ np.abs(w) + abs(b)) / np.sqrt(w @ w)
+
+
 def check_signed_distance(f):
     n = check_function(f, _distance_cases(), signed_distance, DISTANCE_MISTAKES, close(1e-9, 1e-12))
     return f"Your signed_distance measured every point on all {n} cases, in 1-D, 2-D, 3-D and 4-D."
 
+
+W_1D = "w is 1-D, shape (D,): the transpose of a 1-D array is the array itself."
 
 EXERCISES = [
     Exercise("1.dense_forward", 1, "a dense layer's forward pass X @ W + b", "code",
@@ -138,7 +169,17 @@ EXERCISES = [
              source_of=(matmul_shape,)),
     Exercise("1.signed_distance", 1, "the signed distance of points from a neuron's line", "code",
              check_signed_distance, lambda: signed_distance,
-             hint="Ask how much the score w . x + b grows when you walk a length of 1 straight along w, "
-                  "away from the line; a distance must not change when w and b are both doubled.",
-             source_of=(signed_distance,)),
+             hint="Walking a length of 1 straight along w raises the score w . x + b by the length of w, "
+                  "|w| = np.sqrt(w @ w): divide each point's score (X @ w + b, shape (N,)) by it.",
+             nudge="Doubling w and b doubles every score w . x + b without moving the line, but a distance must "
+                   "not change. Ask how much the score grows when a point walks a length of 1 straight along w, "
+                   "away from the line.",
+             source_of=(signed_distance,), domain=_distance_domain,
+             domain_compare=close(1e-9, 0.0, floor=_distance_rounding),
+             library=("nnlib.Dense.forward", "nnlib.cosine_similarity"),
+             equivalent_mutants={
+                 "line 5: X @ w -> X @ w.T": W_1D,
+                 "line 5: w @ w -> w.T @ w": W_1D,
+                 "line 5: w @ w -> w @ w.T": W_1D,
+             }),
 ]

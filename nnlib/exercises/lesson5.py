@@ -112,20 +112,26 @@ def _known_error(error, layer):
     return None
 
 
-def _compare(case, name, expected, got, mistakes):
+def _compare(case, name, expected, got, mistakes, exact=False):
     """``got`` must match ``expected``; ``mistakes`` are (function giving the value it
-    would have, message) pairs."""
+    would have, message) pairs. ``exact``: each entry relatively, to 1e-12, at any magnitude
+    and 0 where 0 is expected (for an answer that only picks or zeroes entries of dout)."""
     try:
         np.asarray(got, dtype=float)
     except Exception:
         raise Wrong(case, [f"{name}: expected {show(expected)}", f"{' ' * len(name)}  got      {show(got)}"],
                     f"{name} must be a numpy array of numbers, of shape {np.shape(expected)}.") from None
-    if same(got, expected, rtol=1e-7, atol=1e-10 * max(1.0, float(np.max(np.abs(expected), initial=0)))):
+    tolerance = (dict(rtol=1e-12, atol=0.0) if exact else
+                 dict(rtol=1e-7, atol=1e-10 * max(1.0, float(np.max(np.abs(expected), initial=0)))))
+    if same(got, expected, **tolerance):
         return
-    lines = [f"{name}: expected {show(expected)}", f"{' ' * len(name)}  got      {show(got)}"]
+    digits = 17 if exact and show(got) == show(expected) else 6
+    lines = [f"{name}: expected {show(expected, digits)}", f"{' ' * len(name)}  got      {show(got, digits)}"]
     if np.ndim(got) != np.ndim(expected) or np.shape(got) != np.shape(expected):
         lines.append(f"{name} has shape {np.shape(got)}; it must have shape {np.shape(expected)}")
-    raise Wrong(case, lines, next((m for value, m in mistakes if same(got, _quietly(value))), None))
+    mistake_tolerance = tolerance if exact else {}
+    raise Wrong(case, lines, next((m for value, m in mistakes if same(got, _quietly(value), **mistake_tolerance)),
+                                  None))
 
 
 def _quietly(value):
@@ -302,19 +308,50 @@ RELU_CASES = [
 ]
 
 
-def check_relu_backward(cls):
-    check_class(cls, nnlib.ReLU, "MyReLU")
+RELU_DRAWS = 40  # inputs drawn from the whole domain besides the named ones (seeded)
+
+
+def _relu_domain(rng):
+    """One input (X, dout) from ReLU's whole domain: any shape, entries of X exactly at
+    the kink (0.0 and -0.0) or of either sign and of any size, ordinary (1e-3 to 1e3),
+    from 1e-300 to 1e300, or subnormal (1e-322 to 1e-308, just beside the kink); dout of
+    either sign and of sizes 1e-150 to 1e150, never 0, so that every slope shows in dX."""
+    N, H = (int(n) for n in rng.integers(1, 7, size=2))
+    sizes = np.choose(rng.choice(3, size=(N, H), p=[0.3, 0.5, 0.2]),
+                      [10.0 ** rng.uniform(-3, 3, size=(N, H)), 10.0 ** rng.uniform(-300, 300, size=(N, H)),
+                       10.0 ** rng.uniform(-322, -308, size=(N, H))])
+    X = np.where(rng.random((N, H)) < 0.25, 0.0, rng.choice([-1.0, 1.0], size=(N, H)) * sizes)
+    X[rng.random((N, H)) < 0.1] = -0.0
+    dout = rng.choice([-1.0, 1.0], size=(N, H)) * 10.0 ** rng.uniform(-150, 150, size=(N, H))
+    return X, dout
+
+
+def _relu_inputs():
+    """The named inputs, then the drawn ones: (case, X, dout, rng), with ``rng`` the
+    generator that drew a named input's dout (for its gradient check), None for a drawn one."""
     for k, (case, X) in enumerate(RELU_CASES):
         rng = np.random.default_rng(40 + k)
         # dout of both signs and no zeros, so that every slope shows in dX.
-        dout = rng.choice([-1, 1], size=X.shape) * rng.uniform(0.5, 2.0, size=X.shape).round(2)
+        yield case, X, rng.choice([-1, 1], size=X.shape) * rng.uniform(0.5, 2.0, size=X.shape).round(2), rng
+    drawing = np.random.default_rng(405)
+    for k in range(RELU_DRAWS):
+        X, dout = _relu_domain(drawing)
+        shown = (f"X = {show(X, 17)}, dout = {show(dout, 17)}" if X.size <= 6 else
+                 f"X of shape {X.shape} = {show(X)}, dout = {show(dout)}")
+        yield f"drawn input {k + 1} of {RELU_DRAWS} (seeded): {shown}", X, dout, None
+
+
+def check_relu_backward(cls):
+    check_class(cls, nnlib.ReLU, "MyReLU")
+    for k, (case, X, dout, rng) in enumerate(_relu_inputs()):
         layer = _make(cls, (), case)
         forward = outcome(layer.forward, (X.copy(),))
         if forward.error:
             raise Wrong(case, [f"forward {forward.error}"])
         z = np.array(layer.z)
         dX = _backward(layer, dout, case)
-        _compare(case, "dX", dout * (z > 0), dX, [
+        # dX only picks or zeroes entries of dout: exact, at every magnitude.
+        _compare(case, "dX", dout * (z > 0), dX, exact=True, mistakes=[
             (lambda: dout * (z >= 0), "At the kink z = 0 your slope is 1: there is no derivative there, and nnlib "
                                       "takes the flat side's slope, 0. Only an input above 0 passes the gradient."),
             (lambda: dout * np.where(z == 0, 0.5, z > 0), "At the kink z = 0 your slope is 0.5, the average of the "
@@ -375,8 +412,10 @@ EXERCISES = [
              source_of=(FixedSigmoid,), library=("nnlib.Sigmoid.backward",)),
     Exercise("5.relu_backward", 5, "the backward pass of ReLU", "code",
              check_relu_backward, lambda: MyReLU,
-             nudge="Draw ReLU and read its slope on each side of 0: the slope times dout is dX.",
-             hint="ReLU passes an input above 0 unchanged and turns every other input into 0. So each entry's slope "
-                  "is one of two numbers, chosen by the input forward kept (self.z); at exactly 0 take the flat side's.",
+             nudge="Draw ReLU: two straight pieces that meet at 0. Read its slope on each side (at the kink itself, "
+                   "take the flat side's); the chain rule multiplies the incoming gradient by that slope, entry by "
+                   "entry.",
+             hint="forward kept the input in self.z. Each entry's slope is 1 where self.z > 0 and 0 elsewhere, the "
+                  "kink included: comparing self.z with 0 gives that mask, and dX is dout times it.",
              source_of=(MyReLU,), library=("nnlib.ReLU.backward",)),
 ]
