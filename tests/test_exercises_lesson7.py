@@ -6,7 +6,7 @@ import pytest
 
 import nnlib
 from nnlib import exercises
-from nnlib.exercises import lesson7
+from nnlib.exercises import grading, lesson7
 
 IDS = ["7.softmax_cross_entropy_grad", "7.minibatches", "7.confusion_matrix", "7.capstone"]
 
@@ -52,10 +52,24 @@ def test_a_stub_is_not_attempted(exercise_id, answer):
     assert "Hint" not in feedback.message
 
 
-def test_hints_do_not_give_the_formula():
-    for exercise_id in IDS[:3]:
-        hint = exercises._find(exercise_id).hint
-        assert "np.arange" not in hint and "np.exp" not in hint and "permutation" not in hint
+def test_nudges_do_not_give_the_formula_and_hints_give_the_method():
+    for exercise_id in IDS:
+        e = exercises._find(exercise_id)
+        assert e.nudge and e.hint and e.nudge != e.hint
+        for formula in ("np.arange", "np.exp", "permutation", "np.zeros", "+= 1", "lr * grad", "init="):
+            assert formula not in e.nudge, (exercise_id, formula)
+    assert "p[np.arange(N), y]" in exercises._find("7.softmax_cross_entropy_grad").hint
+    assert "rng.permutation" in exercises._find("7.minibatches").hint
+    assert "np.add.at" in exercises._find("7.confusion_matrix").hint
+
+
+@pytest.mark.parametrize("exercise_id", IDS[:3])
+def test_the_code_exercises_are_graded_over_a_drawn_domain_and_not_by_nnlibs_own(exercise_id):
+    e = exercises._find(exercise_id)
+    assert e.domain is not None and e.library
+    first, again = grading.drawn_cases(e), grading.drawn_cases(e)
+    assert len(first) == e.draws >= 50
+    assert [c.label for c in first] == [c.label for c in again]  # seeded: the same draws every time
 
 
 # ---------------------------------------------------------------- 7.softmax_cross_entropy_grad
@@ -114,8 +128,51 @@ def in_place(z, y):
     return p / len(y)
 
 
+def log_softmax_way(z, y):
+    # Right, computed another way: exp of the log-probabilities.
+    z = z - z.max(axis=1, keepdims=True)
+    p = np.exp(z - np.log(np.exp(z).sum(axis=1, keepdims=True)))
+    p[np.arange(len(y)), y] -= 1
+    return p / len(y)
+
+
+def one_example_at_a_time(z, y):
+    # Right, in plain Python: one row, one entry at a time.
+    rows = []
+    for row, label in zip(z.tolist(), y.tolist()):
+        e = [np.exp(v - max(row)) for v in row]
+        rows.append([(v / sum(e) - (j == label)) / len(y) for j, v in enumerate(e)])
+    return np.array(rows)
+
+
+def batch_max(z, y):
+    # The whole batch's largest logit, not each row's: a row far below it gets exp(...) = 0 everywhere.
+    e = np.exp(z - z.max())
+    p = e / e.sum(axis=1, keepdims=True)
+    p[np.arange(len(y)), y] -= 1
+    return p / len(y)
+
+
+def clipped(z, y):
+    # "Stable" by clipping the logits: wrong where a probability is below e**-30 or so.
+    return no_mean(np.clip(z, -30, 30), y) / len(y)
+
+
+def clipped_exp(z, y):
+    e = np.exp(np.clip(z - z.max(axis=1, keepdims=True), -30, 0))
+    p = e / e.sum(axis=1, keepdims=True)
+    p[np.arange(len(y)), y] -= 1
+    return p / len(y)
+
+
 @pytest.mark.parametrize("answer, words", [
-    (nnlib.cross_entropy_grad, ["correct!"]),
+    (log_softmax_way, ["correct!"]),
+    (one_example_at_a_time, ["correct!"]),
+    (nnlib.cross_entropy_grad, ["that is nnlib's own nnlib.losses.cross_entropy_grad"]),
+    (lambda z, y: nnlib.cross_entropy_grad(z, y), ["your code calls nnlib.cross_entropy_grad"]),
+    (batch_max, ["drawn input", "made numpy warn"]),
+    (clipped, ["drawn input"]),
+    (clipped_exp, ["drawn input"]),
     (unstable, ["exp(1000) overflows"]),
     (no_mean, ["The 1/N is missing"]),
     (flipped, ["The sign is flipped"]),
@@ -178,8 +235,29 @@ def batch_count_as_size(X, y, batch_size, rng):
     return [(X[rows], y[rows]) for rows in np.array_split(order, batch_size)]
 
 
+def shuffled_row_numbers(X, y, batch_size, rng):
+    # Right, another way: shuffle a copy of the row numbers in place.
+    rows = np.arange(len(X))
+    rng.shuffle(rows)
+    return [(X[rows[i:i + batch_size]], y[rows[i:i + batch_size]]) for i in range(0, len(X), batch_size)]
+
+
+def row_numbers_as_labels(X, y, batch_size, rng):
+    order = rng.permutation(len(X))
+    return [(X[order[i:i + batch_size]], order[i:i + batch_size]) for i in range(0, len(X), batch_size)]
+
+
+def at_most_30(X, y, batch_size, rng):
+    # Caps the batch size: only a batch of more than 30 (never in the named cases) shows it.
+    return shuffled_row_numbers(X, y, min(batch_size, 30), rng)
+
+
 @pytest.mark.parametrize("answer, words", [
-    (nnlib.minibatches, ["correct!"]),
+    (shuffled_row_numbers, ["correct!"]),
+    (nnlib.minibatches, ["that is nnlib's own nnlib.digits.minibatches"]),
+    (lambda X, y, batch_size, rng: nnlib.minibatches(X, y, batch_size, rng), ["your code calls nnlib.minibatches"]),
+    (row_numbers_as_labels, ["drawn input", "y_batch holds the row numbers", "y[rows]"]),
+    (at_most_30, ["drawn input", "expected batch sizes"]),
     (a_generator, ["correct!"]),
     (unshuffled, ["follow the data's own order"]),
     (apart, ["two different orders"]),
@@ -225,8 +303,19 @@ def fractions(t, p, C):
     return counts / len(t)
 
 
+def by_bincount(t, p, C):
+    # Right, another way: one bin per (true, predicted) pair.
+    return np.bincount(t * C + p, minlength=C * C).reshape(C, C)
+
+
+def at_most_30_classes(t, p, C):
+    return by_bincount(np.minimum(t, 29), np.minimum(p, 29), C)
+
+
 @pytest.mark.parametrize("answer, words", [
-    (lambda t, p, C: nnlib.confusion_matrix(t, p, C), ["correct!"]),
+    (by_bincount, ["correct!"]),
+    (lambda t, p, C: nnlib.confusion_matrix(t, p, C), ["your code calls nnlib.confusion_matrix"]),
+    (at_most_30_classes, ["drawn input"]),
     (transposed, ["Rows and columns are swapped"]),
     (fancy, ["adds 1 only once to a pair"]),
     (sized_by_labels, ["a class that never occurs still gets its row"]),
@@ -285,6 +374,10 @@ def test_capstone_wants_the_learners_own_layers(digits):
     assert_wrong(grade("7.capstone", nnlib.MLP(layers=[lesson7.MyDense(64, 10)])), "A hidden layer")
     assert_wrong(grade("7.capstone", nnlib.MLP(layers=own_layers(n_out=9))), "expected (359, 10)")
     assert_wrong(grade("7.capstone", "a model"), "expected a trained model")
+    # A loop that returns the losses too: the tuple is named, not printed in full.
+    feedback = grade("7.capstone", (nnlib.MLP(layers=own_layers()), [0.5] * 300))
+    assert_wrong(feedback, "got a tuple of 2 items: MLP, list", "Pass the trained model alone")
+    assert "0.5, 0.5" not in feedback.message
 
 
 def test_capstone_runs_the_learners_backward(digits):
