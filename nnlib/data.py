@@ -45,20 +45,28 @@ def standardize(X, mean=None, std=None):
     with np.errstate(over="ignore", invalid="ignore"):
         mean = X.mean(axis=0) if mean is None else as_float_array(mean, "mean", ndim=1)
         std = X.std(axis=0) if std is None else as_float_array(std, "std", ndim=1)
+    if not given and len(X):
+        # The mean of equal numbers is that number; a sum's rounding would leave a spread
+        # of noise that dividing by it would blow up to +-1.
+        constant = np.all(X == X[0], axis=0)
+        mean, std = np.where(constant, X[0], mean), np.where(constant, 0.0, std)
     std = np.where(std > 0, std, 1.0)
     if mean.shape != (X.shape[1],) or std.shape != (X.shape[1],):
         raise ValueError(f"mean and std must have shape ({X.shape[1]},), got {mean.shape} and {std.shape}")
     with np.errstate(over="ignore", invalid="ignore"):
         X_std = (X - mean) / std
-    if np.all(np.isfinite(X_std)) and np.all(np.isfinite(mean)) and np.all(np.isfinite(std)):
+    # Near the float limits a square overflows (|x| above about 1e154) or loses its digits
+    # to underflow (below about 1e-154, where a spread can even come out as 0). Then each
+    # column is divided by its largest |value| first: standardising does not change under
+    # scaling.
+    largest = np.max(np.abs(X), axis=0) if len(X) else np.zeros(X.shape[1])
+    extreme = not given and np.any((largest > 1e150) | ((largest < 1e-150) & (largest > 0)))
+    if not extreme and np.all(np.isfinite(X_std)) and np.all(np.isfinite(mean)) and np.all(np.isfinite(std)):
         return X_std, mean, std
-    # Values near the float limit: a sum or a square overflowed on the way. Divide each
-    # column by its largest |value| first (standardising does not change under scaling).
     if given:
         with np.errstate(over="ignore"):  # a value far outside the given spread: inf is the answer
             return (X / 2 - mean / 2) / std * 2, mean, std
-    scale = np.max(np.abs(X), axis=0)
-    scale = np.where(scale > 0, scale, 1.0)
+    scale = np.where(largest > 0, largest, 1.0)
     X_std, mean, std = standardize(X / scale)
     return X_std, mean * scale, np.where(std * scale > 0, std * scale, 1.0)
 

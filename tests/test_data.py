@@ -422,3 +422,17 @@ def test_standardize_does_not_change_under_scaling_up_to_the_float_limit(X, k):
     big, mean, std = nnlib.standardize(X * 10.0 ** k)
     assert np.all(np.isfinite(big)) and np.all(np.isfinite(mean)) and np.all(std > 0)
     np.testing.assert_allclose(big, small, rtol=1e-6, atol=1e-6)
+
+
+def test_standardize_keeps_a_spread_whose_squares_underflow():
+    # One point at 6e-308 and four at 0: the squares underflow to 0, yet the column is not
+    # constant; worked by hand: mean 1/5, std 0.4 of the scaled column [1, 0, 0, 0, 0].
+    X = np.array([[6.12905203e-308], [0.0], [0.0], [0.0], [0.0]])
+    for scaled in (X, X * 1e146):
+        np.testing.assert_allclose(nnlib.standardize(scaled)[0].ravel(), [2.0, -0.5, -0.5, -0.5, -0.5], rtol=1e-12)
+
+
+def test_standardize_gives_exact_zeros_for_a_constant_column_whatever_its_size():
+    for value in (1.29619706e-100, 0.1, 3.0, 7e300):
+        X_std, mean, std = nnlib.standardize(np.full((5, 1), value))
+        assert np.all(X_std == 0) and mean[0] == value and std[0] == 1.0
