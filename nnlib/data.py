@@ -45,10 +45,10 @@ def standardize(X, mean=None, std=None):
     with np.errstate(over="ignore", invalid="ignore"):
         mean = X.mean(axis=0) if mean is None else as_float_array(mean, "mean", ndim=1)
         std = X.std(axis=0) if std is None else as_float_array(std, "std", ndim=1)
-    if not given and len(X):
+    constant = np.all(X == X[0], axis=0) if len(X) else np.zeros(X.shape[1], dtype=bool)
+    if not given:
         # The mean of equal numbers is that number; a sum's rounding would leave a spread
         # of noise that dividing by it would blow up to +-1.
-        constant = np.all(X == X[0], axis=0)
         mean, std = np.where(constant, X[0], mean), np.where(constant, 0.0, std)
     std = np.where(std > 0, std, 1.0)
     if mean.shape != (X.shape[1],) or std.shape != (X.shape[1],):
@@ -68,7 +68,7 @@ def standardize(X, mean=None, std=None):
             return (X / 2 - mean / 2) / std * 2, mean, std
     scale = np.where(largest > 0, largest, 1.0)
     X_std, mean, std = standardize(X / scale)
-    return X_std, mean * scale, np.where(std * scale > 0, std * scale, 1.0)
+    return X_std, mean * scale, np.where(constant | ~(std * scale > 0), 1.0, std * scale)
 
 
 def _counts(n, positive_fraction):
