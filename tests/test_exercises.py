@@ -13,7 +13,7 @@ from nnlib import exercises
 TABLE = {
     "1.dense_forward": (1, "code"), "1.matmul_shape": (1, "value"), "1.signed_distance": (1, "code"),
     "2.mse_gradient": (2, "code"), "2.gradient_descent": (2, "code"), "2.numerical_derivative": (2, "code"),
-    "2.largest_learning_rate": (2, "value"),
+    "2.largest_learning_rate": (2, "code"),
     "3.sigmoid": (3, "code"), "3.sigmoid_grad": (3, "code"), "3.softmax": (3, "code"),
     "4.cross_entropy_by_hand": (4, "value"), "4.bce_with_logits": (4, "code"),
     "4.bce_with_logits_grad": (4, "code"), "4.cross_entropy": (4, "code"),
@@ -748,9 +748,13 @@ def test_largest_learning_rate_is_two_over_the_largest_curvature_within_two_perc
     # Hessian of mean((X w - y)**2) for X = [[2, 1], [3, -1]]: X.T X = [[13, -1], [-1, 2]],
     # eigenvalues (15 +- sqrt(125)) / 2, so the limit is 4 / (15 + sqrt(125)) = 0.15279.
     limit = 4 / (15 + math.sqrt(125))
-    assert exercises.solution("2.largest_learning_rate") == pytest.approx(limit, rel=1e-12)
-    assert exercises.grade("2.largest_learning_rate", limit * 1.019).correct
-    assert not exercises.grade("2.largest_learning_rate", limit * 1.03).correct
+    assert exercises.solution("2.largest_learning_rate")(np.array([[2.0, 1.0], [3.0, -1.0]])) == pytest.approx(
+        limit, rel=1e-12)
+    # A number is asked to become a function (N = 2 hides a missing 2 / N), within 2 % or not
+    within = exercises.grade("2.largest_learning_rate", limit * 1.019)
+    assert not within.correct and "Your number is right" in within.message
+    outside = exercises.grade("2.largest_learning_rate", limit * 1.03)
+    assert "Your number is right" not in outside.message and "function f(X)" in outside.message
     # and it is the edge: gradient descent converges just below it and diverges just above
     X, y = np.array([[2.0, 1.0], [3.0, -1.0]]), np.array([7.0, 3.0])
     descend = exercises.solution("2.gradient_descent")

@@ -114,7 +114,7 @@ def test_a_largest_learning_rate_without_its_2_over_N_is_caught_as_a_function_of
         return 2 / np.linalg.eigvalsh(X.T @ X).max()
     # On the lesson's own system N = 2, so 2 / N = 1: a number cannot show the mistake...
     number = exercises.grade("2.largest_learning_rate", without_two_over_n(np.array([[2.0, 1.0], [3.0, -1.0]])))
-    assert number.correct and "f(X)" in number.message  # ...and the feedback says how to check the method
+    assert not number.correct and "f(X)" in number.message  # ...so the exercise asks for a function
     # ...but a function is graded on a system of three equations too.
     assert_not_correct(exercises.grade("2.largest_learning_rate", without_two_over_n), "N = 3", "(2 / N) X.T X")
     assert exercises.grade("2.largest_learning_rate", lambda X: 2 / np.linalg.eigvalsh(2 / len(X) * X.T @ X).max()

@@ -5,7 +5,7 @@ import numpy as np
 
 import nnlib
 
-from .grading import Case, Exercise, Symptom, check_function, check_value, close, exact_numbers
+from .grading import Case, Exercise, Symptom, Wrong, check_function, check_value, close, exact_numbers
 
 # The lesson's system: 2 w1 + w2 = 7, 3 w1 - w2 = 3, solved by w = (2, 3).
 X_LESSON = np.array([[2.0, 1.0], [3.0, -1.0]])
@@ -227,7 +227,9 @@ def _rate_domain(rng):
 
 
 def check_largest_learning_rate(answer):
-    """A number (the lesson's system), or a function f(X) graded on other systems too."""
+    """A function f(X), graded on the lesson's system and on others. A number is checked
+    against the known mistakes, then asked to become a function: on the lesson's system
+    N = 2, so a number cannot show a missing 2 / N."""
     if callable(answer):
         cases = [Case("the lesson's system X = [[2, 1], [3, -1]]", (X_LESSON.copy(),)),
                  Case("three equations, X = [[2, 1], [3, -1], [1, 1]] (N = 3)", (X_THREE.copy(),))]
@@ -236,7 +238,15 @@ def check_largest_learning_rate(answer):
                      "it on the lesson's system only.")]
         n = check_function(answer, cases, largest_learning_rate, mistakes, close(1e-6, 0), what="function f(X)")
         return f"Your f(X) gives the largest learning rate on the lesson's system and on {n - 1} others."
-    return _check_rate_value(answer)
+    wanted = "This exercise expected a function f(X) that returns the rate for any X (N, D), not a number."
+    try:
+        _check_rate_value(answer)
+    except Wrong as wrong:
+        wrong.lines.append(wanted)
+        raise
+    raise Wrong("your answer, a number", [
+        "Your number is right for the lesson's system. " + wanted + " On this system N = 2, so 2 / N = 1, "
+        "and a number cannot show whether the method is right: wrap your computation in a function of X."])
 
 
 def _check_rate_value(answer):
@@ -254,8 +264,6 @@ def _check_rate_value(answer):
          "The Hessian of a mean of squares is (2 / N) X.T X: the 2 from the square is missing."),
         (0.05, "0.05 is the rate the lesson used: it converges, but so do larger ones."),
     ], rtol=0.02)
-    return ("Above it, the steep direction overshoots by more each step and w flies off. On this system N = 2, "
-            "so 2 / N = 1: to check the method too, grade a function f(X) that returns the rate for any X.")
 
 
 EXERCISES = [
@@ -285,8 +293,8 @@ EXERCISES = [
              nudge="Look at g a distance h to each side of x, and divide the rise by the run between those two "
                    "points.",
              source_of=(numerical_derivative,), domain=_derivative_domain, library=("nnlib.numerical_gradient",)),
-    Exercise("2.largest_learning_rate", 2, "the largest learning rate that still converges", "value",
-             check_largest_learning_rate, largest_learning_rate,
+    Exercise("2.largest_learning_rate", 2, "the largest learning rate that still converges", "code",
+             check_largest_learning_rate, lambda: largest_learning_rate,
              hint="The Hessian of mean((X w - y)**2) is (2/N) X.T X; the limit is 2 / its largest eigenvalue "
                   "(np.linalg.eigvalsh).",
              nudge="The steepest direction of the bowl sets the limit: its curvature (the loss's second "
