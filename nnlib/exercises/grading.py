@@ -552,6 +552,19 @@ def same(a, b, rtol=1e-6, atol=1e-12):
     return a_.shape == b_.shape and bool(np.allclose(a_, b_, rtol=rtol, atol=atol, equal_nan=True))
 
 
+def model_layers(model, case):
+    """The layers of the trained model a capstone is given; ``Wrong`` for a tuple (a loop's
+    ``(model, losses)``) or anything that is not a model."""
+    if isinstance(model, tuple):
+        raise Wrong(case, [f"got a tuple of {len(model)} items: {', '.join(type(v).__name__ for v in model)}"],
+                    "Pass the trained model alone (if your loop returns the losses too, keep only the model).")
+    layers = getattr(model, "layers", None)
+    if not isinstance(layers, list) or not callable(getattr(model, "forward", None)):
+        raise Wrong(case, [f"expected a trained model, nnlib.MLP(layers=[...]), got {type(model).__name__} "
+                           f"{show(model)}"])
+    return layers
+
+
 def show(x, digits=6):
     """A short, rounded text form of a value for feedback: numbers to ``digits``
     significant digits, arrays as nested lists of them (a list is marked as one); cut

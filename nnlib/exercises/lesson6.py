@@ -5,7 +5,7 @@ import numpy as np
 
 import nnlib
 
-from .grading import Exercise, NotAttempted, Outcome, Wrong, changed_argument, outcome, recognise, show
+from .grading import Exercise, NotAttempted, Outcome, Wrong, changed_argument, model_layers, outcome, recognise, show
 from .lesson5 import MyDense, MyTanh
 
 
@@ -149,13 +149,7 @@ FRESH = "1000 fresh points of make_playground_circle(1000, seed=1), raw (not sta
 
 def check_capstone(model):
     case = "your model"
-    if isinstance(model, tuple):
-        raise Wrong(case, [f"got a tuple of {len(model)} items: {', '.join(type(v).__name__ for v in model)}"],
-                    "Pass the trained model alone (if your loop returns the losses too, keep only the model).")
-    layers = getattr(model, "layers", None)
-    if not isinstance(layers, list) or not callable(getattr(model, "forward", None)):
-        raise Wrong(case, [f"expected a trained model, nnlib.MLP(layers=[...]), got {type(model).__name__} "
-                           f"{show(model)}"])
+    layers = model_layers(model, case)
     kinds = set()
     for i, layer in enumerate(layers):
         for base in (nnlib.Dense, nnlib.Tanh):
