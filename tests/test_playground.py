@@ -736,3 +736,21 @@ def test_a_dropdown_set_live_to_a_value_it_does_not_offer_names_itself(quick):
     with pytest.raises(traitlets.TraitError, match=r"learning rate must be a number from 0 to 10, got -1"):
         quick.controls["lr"].value = -1
     assert quick.controls["activation"].value == "tanh" and quick.status.startswith("epoch 20")
+
+
+def test_a_frame_that_was_training_when_pause_came_is_shown():
+    # At batch size 1 an epoch over 1,600 points takes a good part of a second: pause comes
+    # while the first frame trains in the worker thread. That epoch is kept, so it is shown
+    # too: the status, the epoch label and the history agree, and step goes on from there.
+    X, y = nnlib.make_spiral(2000, classes=3, seed=0)
+    pg = nnlib.Playground(data=(X, y), batch_size=1, epochs=1, lr=0.01)
+
+    async def session():
+        task = pg.play()
+        await asyncio.sleep(0.05)
+        pg.pause()
+        await task
+
+    asyncio.run(session())
+    assert pg.history.epochs_run == 2 and not pg._playing
+    assert pg.status.startswith("epoch 2:") and pg.parts.epoch_label.value == "epoch 2"

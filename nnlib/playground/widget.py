@@ -226,10 +226,14 @@ class Playground(Shown):
             while self._playing and self.history is not None and not self.history.diverged:
                 model = self.model
                 grown = await loop.run_in_executor(None, self._frame, model)
-                if not grown or not self._playing or self.model is not model:
+                if not grown or self.model is not model:
                     break  # a change of a control trained a new model meanwhile
+                # A frame that was training when pause came is shown too: the status and the
+                # picture always match the history, so step goes on from what is shown.
                 with self._lock:
                     self._show(self._summary(False))
+                if not self._playing:
+                    break
                 await asyncio.sleep(FRAME_PAUSE)
         finally:
             self._playing = False
