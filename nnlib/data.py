@@ -6,7 +6,7 @@ Shapes: N examples, D features. Classification sets return ``X`` (N, 2) float64 
 
 import numpy as np
 
-from .validation import as_float_array, as_labels, check_int, check_number, describe
+from .validation import as_float_array, as_labels, check_int, check_number
 
 
 def make_linear_data(n=100, w=(2.0, -3.4), b=4.2, noise=0.1, scales=None, seed=0):

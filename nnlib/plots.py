@@ -10,7 +10,7 @@ finite (after a diverged run) gets its points drawn and a note instead of a heat
 
 import numpy as np
 
-from .validation import as_float_array, as_labels, check_int, describe
+from .validation import as_float_array, as_labels, describe
 
 CLASS_COLOURS = ("#f59322", "#0877bd")  # orange for class 0, blue for class 1
 CMAP = "RdBu"

@@ -35,8 +35,8 @@ FIXED_FACTS = {
     2.2e-16: "the gap between 1.0 and the next float64, machine epsilon (lesson 4, why 1 + e**-40 == 1)",
     9.333e-302: "0.5 ** 1000, an exact power of two (lesson 4, a product of 1000 probabilities of 0.5)",
     8.095e-320: "0.5 ** 1060, an exact power of two stored as a subnormal (lesson 4)",
-    1.2345678e-320: "a number the lesson types in, to show how a subnormal is stored (lesson 4)",
-    1.2347e-320: "how that number is stored: a subnormal keeps fewer digits (lesson 4)",
+    # 1.2345678e-320 and 1.2347e-320 are one float64: that is the lesson's point.
+    1.2347e-320: "1.2345678e-320 typed in, stored as 1.2347e-320: a subnormal keeps fewer digits (lesson 4)",
     2.03e-313: "sigmoid(-720) = e**-720 / (1 + e**-720), a subnormal, the stable sigmoid's answer (lesson 3)",
     2.032e-313: "the same sigmoid(-720), as numpy prints it inside an array (lesson 3)",
     4.2e-18: "e**-40, and log sigmoid(40) = -log1p(e**-40), which np.log(1 + q) loses (lesson 4)",

@@ -8,7 +8,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .. import data, layers, loss_layers, plots, regression_data
+from .. import data, loss_layers, plots, regression_data
 from ..features import make_features
 from ..model import MLP
 from ..optim import SGD, Adam
